@@ -1,0 +1,51 @@
+"""Command line: arguments -> build()/check(); the only place errors become exit codes."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .errors import DataError, StsdeckError
+
+
+def parser() -> argparse.ArgumentParser:
+    """The stsdeck argument parser, in French."""
+    p = argparse.ArgumentParser(prog="stsdeck", description="Diaporama de congrès à partir des données d'études.")
+    sub = p.add_subparsers(dest="command", required=True, metavar="commande")
+    b = sub.add_parser("build", help="construire le PPTX et le PDF")
+    b.add_argument("--data", type=Path, default=Path("data"), help="dossier de données (défaut : data/)")
+    b.add_argument("--out", type=Path, default=Path("build"), help="dossier de sortie (défaut : build/)")
+    b.add_argument("--format", choices=("pptx", "pdf", "all"), default="all", help="format(s) à produire")
+    b.add_argument("--template", default=None, help="nom ou dossier du modèle (défaut : modèle intégré)")
+    c = sub.add_parser("check", help="vérifier les données sans rien écrire")
+    c.add_argument("--data", type=Path, default=Path("data"), help="dossier de données (défaut : data/)")
+    return p
+
+
+def run(argv: list[str]) -> int:
+    """Run the command in `argv`; return the exit code."""
+    from .build import FORMATS, BuildConfig, build, check
+
+    args = parser().parse_args(argv)
+    try:
+        if args.command == "check":
+            count = check(args.data)
+            print(f"Données valides : {count} études.")
+            return 0
+        formats = FORMATS if args.format == "all" else (args.format,)
+        for path in build(BuildConfig(args.data, args.out, formats, args.template)):
+            print(f"écrit : {path}")
+        return 0
+    except DataError as exc:
+        print(exc, file=sys.stderr)
+        print(f"{len(exc.problems)} problème(s) ; rien n'a été écrit.", file=sys.stderr)
+        return 1
+    except StsdeckError as exc:
+        print(f"erreur : {exc}", file=sys.stderr)
+        return 1
+
+
+def main() -> None:
+    """Console entry point."""
+    sys.exit(run(sys.argv[1:]))

@@ -1,0 +1,203 @@
+"""Dataset + theme -> Deck: every slide built once and paginated from measured text."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .errors import DataError, Problem
+from .measure import EMU_PER_PT, FontMetrics, metrics, wrap
+from .model import Bullet, Category, Dataset, Section, Study
+from .references import vancouver
+from .slides import Deck, Paragraph, Slide, TableBlock, TextBlock
+from .themes import Box, Theme
+from .typography import french
+
+SHRINK_STEPS = (1.0, 0.9, 0.8)  # text slides shrink this far before continuing on a new slide
+LEVEL_INDENT_PT = (0.0, 20.0, 46.0)  # left margin of levels -1, 0, 1
+
+
+@dataclass(frozen=True)
+class Measure:
+    """Fonts and spacing used to measure text for a theme."""
+
+    regular: FontMetrics
+    bold: FontMetrics
+    spacing: float
+
+    def lines(self, text: str, width_pt: float, size_pt: float, bold: bool = False) -> int:
+        """Number of lines `text` takes in `width_pt`."""
+        return len(wrap(text, width_pt, size_pt, self.bold if bold else self.regular))
+
+    def paragraph_pt(self, p: Paragraph, width_pt: float) -> float:
+        """Height of a paragraph in a block `width_pt` wide."""
+        lines = self.lines(p.text, width_pt - indent_pt(p.level), p.size_pt, p.bold)
+        return p.space_before_pt + lines * p.size_pt * self.spacing
+
+
+def indent_pt(level: int) -> float:
+    """Left margin of a paragraph at `level`."""
+    return LEVEL_INDENT_PT[level + 1]
+
+
+def measure_for(theme: Theme) -> Measure:
+    """The measuring fonts of `theme`."""
+    return Measure(metrics(theme.font_file("regular")), metrics(theme.font_file("bold")),
+                   theme.size("line_spacing"))
+
+
+def build_deck(dataset: Dataset, theme: Theme) -> Deck:
+    """All slides of the deck, in order, paginated."""
+    m = measure_for(theme)
+    slides = [cover_slide(dataset, theme)]
+    label = dataset.info.label("continued")
+    slides += text_slides("text", dataset.context, theme, m, label)
+    for category in dataset.categories:
+        slides += table_slides(category, dataset, theme, m)
+        if category.synthesis:
+            slides += text_slides("synthesis", Section(category.title, category.synthesis), theme, m, label)
+    slides += trial_slides(dataset, theme, m)
+    slides += text_slides("text", dataset.conclusion, theme, m, label)
+    slides += reference_slides(dataset, theme, m)
+    info = dataset.info
+    return Deck(info.title, info.subtitle, info.authors, info.date, info.slug, tuple(slides))
+
+
+def cover_slide(dataset: Dataset, theme: Theme) -> Slide:
+    """Title slide from the deck metadata."""
+    info = dataset.info
+    title = TextBlock(theme.box("cover_title"),
+                      (Paragraph(french(info.title), theme.size("title_slide_pt"), -1, True, "primary"),),
+                      "cover_title")
+    lines = [info.subtitle, ", ".join(info.authors), info.institution, info.event, _french_date(info.date)]
+    meta = tuple(Paragraph(french(text), theme.size("subtitle_pt" if i == 0 else "meta_pt"), -1,
+                           False, "text" if i == 0 else "muted", 0 if i == 0 else 6)
+                 for i, text in enumerate(lines) if text)
+    return Slide("cover", french(info.title), (title, TextBlock(theme.box("cover_meta"), meta, "cover_meta")))
+
+
+def _french_date(iso: str) -> str:
+    year, month, day = iso.split("-")
+    return f"{day}/{month}/{year}"
+
+
+def bullet_paragraphs(bullets: tuple[Bullet, ...], theme: Theme, scale: float) -> list[Paragraph]:
+    """Paragraphs of a bullet list at `scale` of the theme's sizes."""
+    body, sub = theme.size("body_pt") * scale, theme.size("sub_body_pt") * scale
+    paragraphs = []
+    for bullet in bullets:
+        paragraphs.append(Paragraph(french(bullet.text), body, 0, space_before_pt=body * 0.5))
+        paragraphs += [Paragraph(french(s), sub, 1, space_before_pt=sub * 0.2) for s in bullet.sub]
+    return paragraphs
+
+
+def text_slides(kind: str, section: Section, theme: Theme, m: Measure, label: str) -> list[Slide]:
+    """Bullet slides for `section`, shrunk a little or continued to fit."""
+    box = theme.box("content")
+    for scale in SHRINK_STEPS:
+        pages = paginate_paragraphs(bullet_paragraphs(section.bullets, theme, scale), box, m)
+        if len(pages) == 1:
+            break
+    return [Slide(kind, continued(french(section.title), i, label), (TextBlock(box, tuple(page)),))
+            for i, page in enumerate(pages)]
+
+
+def continued(title: str, index: int, label: str) -> str:
+    """`title`, marked as continued after the first slide."""
+    return title if index == 0 else f"{title} {label}"
+
+
+def paginate_paragraphs(paragraphs: list[Paragraph], box: Box, m: Measure) -> list[list[Paragraph]]:
+    """Paragraphs grouped into pages that fit `box`; a sub-bullet never starts a page alone."""
+    width, height = box.w / EMU_PER_PT, box.h / EMU_PER_PT
+    pages: list[list[Paragraph]] = [[]]
+    used = 0.0
+    for p in paragraphs:
+        need = m.paragraph_pt(p, width)
+        if pages[-1] and used + need > height:
+            pages.append([])
+            used = 0.0
+        pages[-1].append(p)
+        used += need
+    return pages
+
+
+def trial_slides(dataset: Dataset, theme: Theme, m: Measure) -> list[Slide]:
+    """Ongoing trials: each trial a bullet, its schedule beneath it."""
+    bullets = tuple(Bullet(t.title, (t.schedule,) if t.schedule else ()) for t in dataset.trials)
+    return text_slides("text", Section(dataset.trials_title, bullets), theme, m, dataset.info.label("continued"))
+
+
+def reference_slides(dataset: Dataset, theme: Theme, m: Measure) -> list[Slide]:
+    """Numbered references of every study cited, continued as needed."""
+    size = theme.size("sub_body_pt") * 0.8
+    paragraphs = [Paragraph(f"{i}. {french(vancouver(s))}", size, -1, space_before_pt=size * 0.4)
+                  for i, s in enumerate(dataset.studies, 1)]
+    box = theme.box("content")
+    title = dataset.info.label("references")
+    pages = paginate_paragraphs(paragraphs, box, m)
+    return [Slide("references", continued(title, i, dataset.info.label("continued")),
+                  (TextBlock(box, tuple(p)),)) for i, p in enumerate(pages)]
+
+
+def column_widths(theme: Theme, box: Box) -> tuple[int, ...]:
+    """Column widths in EMU from the theme's weights, summing to the box width."""
+    weights = theme.table["column_weights"]
+    widths = [int(box.w * w / sum(weights)) for w in weights]
+    widths[-1] += box.w - sum(widths)
+    return tuple(widths)
+
+
+def row_height(cells: tuple[str, ...], widths: tuple[int, ...], size: float, bold: bool,
+               theme: Theme, m: Measure) -> int:
+    """Height in EMU of a table row whose cells wrap in their columns."""
+    mx, my = (theme.table[k] * 72 for k in ("cell_margin_x_in", "cell_margin_y_in"))
+    lines = max(m.lines(text, w / EMU_PER_PT - 2 * mx, size, bold) for text, w in zip(cells, widths))
+    return round((lines * size * m.spacing + 2 * my) * EMU_PER_PT)
+
+
+def table_slides(category: Category, dataset: Dataset, theme: Theme, m: Measure) -> list[Slide]:
+    """The category's evidence table, continued with its header on as many slides as needed."""
+    box = theme.box("content")
+    widths = column_widths(theme, box)
+    size, header_size = theme.size("table_pt"), theme.size("table_header_pt")
+    header = tuple(french(c) for c in dataset.info.columns)
+    header_h = row_height(header, widths, header_size, True, theme, m)
+    rows = [tuple(french(c) for c in s.cells.in_order()) for s in category.studies]
+    heights = [row_height(r, widths, size, False, theme, m) for r in rows]
+    _refuse_oversized(category.studies, heights, box.h - header_h)
+    pages = _pack(heights, box.h - header_h)
+    label = dataset.info.label("continued")
+    return [Slide("table", continued(french(category.title), i, label),
+                  (TableBlock(box, widths, header, tuple(rows[j] for j in page),
+                              (header_h, *(heights[j] for j in page)), size, header_size),),
+                  notes=_notes(dataset, [category.studies[j] for j in page]))
+            for i, page in enumerate(pages)]
+
+
+def _pack(heights: list[int], room: int) -> list[list[int]]:
+    """Row indexes grouped into pages; a row is never split."""
+    pages: list[list[int]] = [[]]
+    used = 0
+    for index, h in enumerate(heights):
+        if pages[-1] and used + h > room:
+            pages.append([])
+            used = 0
+        pages[-1].append(index)
+        used += h
+    return pages
+
+
+def _refuse_oversized(studies: tuple[Study, ...], heights: list[int], room: int) -> None:
+    problems = [Problem(s.file, 0, "cells", "ligne du tableau trop haute pour tenir seule sur une "
+                        f"diapositive ({h / 914400 * 2.54:.1f} cm pour {room / 914400 * 2.54:.1f} cm "
+                        "disponibles) : raccourcissez le texte des cellules")
+                for s, h in zip(studies, heights) if h > room]
+    if problems:
+        raise DataError(problems)
+
+
+def _notes(dataset: Dataset, studies: list[Study]) -> str:
+    lines = [dataset.info.label("notes_references")] + [vancouver(s) for s in studies]
+    return "\n".join(lines)
+
+

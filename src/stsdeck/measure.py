@@ -1,0 +1,83 @@
+"""Text metrics from real font files, for wrapping and row heights before rendering."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+EMU_PER_PT = 12700
+SAFETY = 1.04  # renderers differ in kerning and rounding: measure a little wide
+
+
+@dataclass(frozen=True)
+class FontMetrics:
+    """Advance widths of one font face, in font units."""
+
+    units_per_em: int
+    advances: dict[str, int]
+    fallback: int
+
+    def width_pt(self, text: str, size_pt: float) -> float:
+        """Width of `text` at `size_pt`, in points."""
+        units = sum(self.advances.get(ch, self.fallback) for ch in text)
+        return units * size_pt / self.units_per_em * SAFETY
+
+
+@lru_cache(maxsize=16)
+def metrics(path: Path) -> FontMetrics:
+    """Read the advance widths of the font at `path` (cached)."""
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(str(path), lazy=True)
+    cmap = font.getBestCmap()
+    hmtx = font["hmtx"].metrics
+    advances = {chr(code): hmtx[glyph][0] for code, glyph in cmap.items()}
+    return FontMetrics(font["head"].unitsPerEm, advances, max(a for a, _ in hmtx.values()))
+
+
+def wrap(text: str, width_pt: float, size_pt: float, font: FontMetrics) -> list[str]:
+    """Lines of `text` broken at spaces (or inside too-long words) to fit `width_pt`."""
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        lines += _wrap_paragraph(paragraph, width_pt, size_pt, font)
+    return lines
+
+
+def _wrap_paragraph(paragraph: str, width_pt: float, size_pt: float, font: FontMetrics) -> list[str]:
+    lines: list[str] = []
+    line = ""
+    for word in paragraph.split(" "):
+        candidate = f"{line} {word}" if line else word
+        if font.width_pt(candidate, size_pt) <= width_pt:
+            line = candidate
+            continue
+        if line:
+            lines.append(line)
+        pieces = _split_word(word, width_pt, size_pt, font)
+        lines += pieces[:-1]
+        line = pieces[-1]
+    lines.append(line)
+    return lines
+
+
+def _split_word(word: str, width_pt: float, size_pt: float, font: FontMetrics) -> list[str]:
+    """A word longer than the line, cut character by character as renderers do."""
+    pieces, piece = [], ""
+    for char in word:
+        if piece and font.width_pt(piece + char, size_pt) > width_pt:
+            pieces.append(piece)
+            piece = ""
+        piece += char
+    return pieces + [piece]
+
+
+def text_height_pt(lines: int, size_pt: float, line_spacing: float) -> float:
+    """Height of `lines` lines at `size_pt` with exact line spacing."""
+    return lines * size_pt * line_spacing
+
+
+def widest_word_pt(text: str, size_pt: float, font: FontMetrics) -> float:
+    """Width of the longest unbreakable word of `text`."""
+    words = text.replace("\n", " ").split(" ")
+    return max((font.width_pt(w, size_pt) for w in words), default=0.0)

@@ -1,0 +1,174 @@
+"""Frozen domain values: studies, outcomes, categories, trials and the dataset."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+CELL_KEYS = ("reference", "design", "patients", "histology", "chemotherapy", "radiotherapy",
+             "pcr", "r0", "toxicity", "local_control", "survival")
+
+
+@dataclass(frozen=True)
+class Cells:
+    """Display text of a study's table row, column by column, verbatim after repair."""
+
+    reference: str
+    design: str
+    patients: str
+    histology: str
+    chemotherapy: str
+    radiotherapy: str
+    pcr: str
+    r0: str
+    toxicity: str
+    local_control: str
+    survival: str
+
+    def in_order(self) -> tuple[str, ...]:
+        """The cells in table column order."""
+        return tuple(getattr(self, f.name) for f in fields(self))
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """One radiotherapy schedule: total dose, fractions, dose per fraction."""
+
+    total_dose_gy: float
+    fractions: int | None = None
+    dose_per_fraction_gy: float | None = None
+    split_course: bool = False
+    twice_daily: bool = False
+
+
+@dataclass(frozen=True)
+class Rate:
+    """A percentage with its horizon in years (local control, survival)."""
+
+    pct: float
+    years: float
+    kind: str = ""
+
+
+@dataclass(frozen=True)
+class Toxicity:
+    """A toxicity rate as the study reports it."""
+
+    label: str
+    pct: float
+    kind: str
+    grade: str = ""
+
+
+@dataclass(frozen=True)
+class Response:
+    """A major pathological response rate at a necrosis threshold."""
+
+    pct: float
+    threshold: str
+
+
+@dataclass(frozen=True)
+class Cohort:
+    """A sub-cohort of a study."""
+
+    label: str
+    patients: int
+
+
+@dataclass(frozen=True)
+class Study:
+    """One published study, its table row and the values its text states."""
+
+    key: str
+    file: str
+    category: str
+    order: int
+    first_author: str
+    year: int | None
+    journal: str
+    design: str
+    cells: Cells
+    patients: int
+    cohorts: tuple[Cohort, ...] = ()
+    radiotherapy: tuple[Schedule, ...] = ()
+    pcr_pct: float | None = None
+    major_response: Response | None = None
+    r0_pct: float | None = None
+    local_control: Rate | None = None
+    survival: tuple[Rate, ...] = ()
+    toxicity: tuple[Toxicity, ...] = ()
+    title: str = ""
+    doi: str = ""
+    pmid: str = ""
+
+
+@dataclass(frozen=True)
+class Bullet:
+    """A bullet with optional sub-bullets, in the author's words."""
+
+    text: str
+    sub: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Section:
+    """A text slide's content: title and bullets (context, conclusion)."""
+
+    title: str
+    bullets: tuple[Bullet, ...]
+
+
+@dataclass(frozen=True)
+class Category:
+    """A treatment category: its table title, synthesis and studies in order."""
+
+    key: str
+    title: str
+    short_title: str
+    setting: str
+    synthesis: tuple[Bullet, ...]
+    studies: tuple[Study, ...]
+
+
+@dataclass(frozen=True)
+class Trial:
+    """An ongoing trial and its schedule."""
+
+    title: str
+    schedule: str
+
+
+@dataclass(frozen=True)
+class DeckInfo:
+    """Deck metadata and the labels the slides use."""
+
+    title: str
+    subtitle: str
+    authors: tuple[str, ...]
+    event: str
+    date: str
+    institution: str
+    slug: str
+    columns: tuple[str, ...]
+    labels: tuple[tuple[str, str], ...]
+
+    def label(self, key: str) -> str:
+        """The French label named `key`."""
+        return dict(self.labels)[key]
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """Everything the deck says, validated."""
+
+    info: DeckInfo
+    context: Section
+    categories: tuple[Category, ...]
+    trials_title: str
+    trials: tuple[Trial, ...]
+    conclusion: Section
+
+    @property
+    def studies(self) -> tuple[Study, ...]:
+        """All studies, in deck order."""
+        return tuple(s for c in self.categories for s in c.studies)

@@ -1,0 +1,18 @@
+"""Vancouver-style references built from the fields a study carries."""
+
+from __future__ import annotations
+
+from .model import Study
+
+
+def vancouver(study: Study) -> str:
+    """`Author et al. Title. Journal. Year. doi:… PMID: …` with the parts the data has."""
+    parts = [f"{study.first_author} et al."]
+    if study.title:
+        parts.append(study.title.rstrip(".") + ".")
+    parts.append(study.journal.rstrip(".") + ("." if study.year is None else f". {study.year}."))
+    if study.doi:
+        parts.append(f"doi:{study.doi}")
+    if study.pmid:
+        parts.append(f"PMID: {study.pmid}")
+    return " ".join(parts)

@@ -1,0 +1,1 @@
+"""Renderers: Deck -> bytes of one output format."""

@@ -1,0 +1,66 @@
+"""HTML -> .pdf bytes with WeasyPrint; the URL fetcher reads only inside the template folders."""
+
+from __future__ import annotations
+
+import mimetypes
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlparse
+
+from ..errors import RenderError
+from ..slides import Deck
+from ..themes import Theme
+from .html import render_html
+
+
+def allowed_path(url: str, roots: tuple[Path, ...]) -> Path | None:
+    """The local file `url` names if it lies inside one of `roots`, else None."""
+    parsed = urlparse(url)
+    if parsed.scheme != "file" or parsed.netloc not in ("", "localhost"):
+        return None
+    path = Path(unquote(parsed.path)).resolve()
+    inside = any(path.is_relative_to(root.resolve()) for root in roots)
+    return path if inside and path.is_file() else None
+
+
+def confined_fetcher(roots: tuple[Path, ...]) -> Any:
+    """A WeasyPrint URL fetcher serving files under `roots` and refusing everything else."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class ConfinedFetcher(URLFetcher):
+        """Refuses the network and every file outside the template folders."""
+
+        refused: list[str]
+
+        def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+            path = allowed_path(url, roots)
+            if path is None:
+                self.refused.append(url)
+                raise ValueError(f"ressource refusée hors du modèle : {url}")
+            mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            return URLFetcherResponse(url, path.read_bytes(), headers={"Content-Type": mime})
+
+    fetcher = ConfinedFetcher(allowed_protocols=("file",), allow_redirects=False)
+    fetcher.refused = []
+    return fetcher
+
+
+def render_pdf(deck: Deck, theme: Theme) -> bytes:
+    """The deck as PDF bytes, fonts embedded from the template folder."""
+    from weasyprint import HTML
+
+    html = render_html(deck, theme)
+    roots = theme_roots(theme)
+    base = theme.folder.resolve().as_uri() + "/"
+    try:
+        document = HTML(string=html, base_url=base, url_fetcher=confined_fetcher(roots))
+        return document.write_pdf()
+    except (ValueError, OSError) as exc:
+        raise RenderError(f"PDF : {exc}") from exc
+
+
+def theme_roots(theme: Theme) -> tuple[Path, ...]:
+    """Folders the PDF may read from: the template and the built-in default it falls back on."""
+    from ..themes import BUILTIN
+
+    return (theme.folder, BUILTIN / "default")

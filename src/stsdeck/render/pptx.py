@@ -1,0 +1,203 @@
+"""Deck -> .pptx bytes with python-pptx: native tables, real titles, notes, metadata."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from typing import Any
+
+from ..measure import EMU_PER_PT
+from ..slides import Deck, Paragraph, Slide, TableBlock, TextBlock
+from ..themes import Box, Theme
+
+SLIDE_W, SLIDE_H = 12192000, 6858000
+LAYOUTS = {"cover": "Title Slide"}
+DEFAULT_LAYOUT = "Title Only"
+BULLETS = {0: "•", 1: "–"}
+
+
+def render_pptx(deck: Deck, theme: Theme) -> bytes:
+    """The deck as PowerPoint bytes."""
+    from pptx import Presentation
+
+    prs = Presentation()
+    _widen_master(prs)
+    layouts = {layout.name: layout for layout in prs.slide_layouts}
+    for number, slide in enumerate(deck.slides, 1):
+        layout = layouts[LAYOUTS.get(slide.kind, DEFAULT_LAYOUT)]
+        _fill_slide(prs.slides.add_slide(layout), slide, number, theme)
+    _set_properties(prs, deck)
+    out = io.BytesIO()
+    prs.save(out)
+    return out.getvalue()
+
+
+def _widen_master(prs: Any) -> None:
+    """Set 16:9 and stretch the 4:3 master and layouts to the new width."""
+    factor = SLIDE_W / prs.slide_width
+    prs.slide_width, prs.slide_height = SLIDE_W, SLIDE_H
+    masters = [prs.slide_master, *prs.slide_layouts]
+    for shape in (s for m in masters for s in m.shapes):
+        if shape.width is not None:
+            shape.left, shape.width = int(shape.left * factor), int(shape.width * factor)
+
+
+def _fill_slide(pptx_slide: Any, slide: Slide, number: int, theme: Theme) -> None:
+    title_box = theme.box("cover_title" if slide.kind == "cover" else "title")
+    _fill_title(pptx_slide.shapes.title, slide, title_box, theme)
+    blocks = slide.blocks[1:] if slide.kind == "cover" else slide.blocks
+    for block in blocks:
+        if isinstance(block, TableBlock):
+            _add_table(pptx_slide, block, theme)
+        elif slide.kind == "cover" and len(pptx_slide.placeholders) > 1:
+            _fill_text(_placed(pptx_slide.placeholders[1], block.box), block, theme)
+        else:
+            _fill_text(_textbox(pptx_slide, block.box), block, theme)
+    for ph in [p for p in pptx_slide.placeholders if not p.has_text_frame or not p.text_frame.text]:
+        ph._element.getparent().remove(ph._element)
+    if slide.kind != "cover":
+        _add_footer(pptx_slide, number, theme)
+    if slide.notes:
+        pptx_slide.notes_slide.notes_text_frame.text = slide.notes
+
+
+def _placed(shape: Any, box: Box) -> Any:
+    shape.left, shape.top, shape.width, shape.height = box.x, box.y, box.w, box.h
+    return shape
+
+
+def _fill_title(shape: Any, slide: Slide, box: Box, theme: Theme) -> None:
+    _placed(shape, box)
+    if slide.kind == "cover":
+        _fill_text(shape, slide.blocks[0], theme)
+        return
+    block = TextBlock(box, (Paragraph(slide.title, theme.size("title_pt"), -1, True, "primary"),))
+    _fill_text(shape, block, theme)
+
+
+def _textbox(pptx_slide: Any, box: Box) -> Any:
+    return pptx_slide.shapes.add_textbox(box.x, box.y, box.w, box.h)
+
+
+def _fill_text(shape: Any, block: TextBlock, theme: Theme) -> None:
+    from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE
+
+    frame = shape.text_frame
+    frame.clear()
+    frame.word_wrap = True
+    frame.auto_size = MSO_AUTO_SIZE.NONE
+    frame.margin_left = frame.margin_right = frame.margin_top = frame.margin_bottom = 0
+    frame.vertical_anchor = MSO_ANCHOR.BOTTOM if block.role == "cover_title" else MSO_ANCHOR.TOP
+    for index, p in enumerate(block.paragraphs):
+        paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
+        _fill_paragraph(paragraph, p, theme)
+
+
+def _fill_paragraph(paragraph: Any, p: Paragraph, theme: Theme) -> None:
+    from pptx.enum.text import PP_ALIGN
+    from pptx.util import Pt
+
+    paragraph.alignment = PP_ALIGN.LEFT
+    paragraph.line_spacing = Pt(p.size_pt * theme.size("line_spacing"))
+    paragraph.space_before = Pt(p.space_before_pt)
+    paragraph.space_after = Pt(0)
+    _set_bullet(paragraph, p)
+    run = paragraph.add_run()
+    run.text = p.text
+    _style_run(run, p.size_pt, p.bold, theme.color(p.color), theme)
+
+
+def _style_run(run: Any, size_pt: float, bold: bool, color: str, theme: Theme) -> None:
+    from pptx.dml.color import RGBColor
+    from pptx.util import Pt
+
+    run.font.name = theme.settings["fonts"]["pptx_family"]
+    run.font.size = Pt(size_pt)
+    run.font.bold = bold
+    run.font.color.rgb = RGBColor.from_string(color.lstrip("#"))
+    run.font._rPr.set("lang", "fr-FR")
+
+
+def _set_bullet(paragraph: Any, p: Paragraph) -> None:
+    """Bullet character and hanging indent, or none, on the paragraph's properties."""
+    from pptx.oxml.ns import qn
+    from ..deck import indent_pt
+
+    ppr = paragraph._p.get_or_add_pPr()
+    for tag in ("a:buNone", "a:buChar", "a:buFont"):
+        for old in ppr.findall(qn(tag)):
+            ppr.remove(old)
+    margin = int(indent_pt(p.level) * EMU_PER_PT)
+    ppr.set("marL", str(margin))
+    ppr.set("indent", str(-int(14 * EMU_PER_PT) if p.level >= 0 else 0))
+    if p.level < 0:
+        ppr.append(ppr.makeelement(qn("a:buNone"), {}))
+        return
+    ppr.append(ppr.makeelement(qn("a:buFont"), {"typeface": "Arial"}))
+    ppr.append(ppr.makeelement(qn("a:buChar"), {"char": BULLETS[p.level]}))
+
+
+def _add_table(pptx_slide: Any, block: TableBlock, theme: Theme) -> None:
+    from pptx.util import Emu
+
+    box = block.box
+    shape = pptx_slide.shapes.add_table(len(block.rows) + 1, len(block.widths), box.x, box.y, box.w, block.height)
+    table = shape.table
+    table.first_row, table.horz_banding = True, False
+    for column, width in zip(table.columns, block.widths):
+        column.width = Emu(width)
+    for row, height in zip(table.rows, block.heights):
+        row.height = Emu(height)
+    for index, texts in enumerate((block.header, *block.rows)):
+        for cell, text in zip(table.rows[index].cells, texts):
+            _fill_cell(cell, text, index, block, theme)
+
+
+def _fill_cell(cell: Any, text: str, row: int, block: TableBlock, theme: Theme) -> None:
+    from pptx.dml.color import RGBColor
+    from pptx.enum.text import MSO_ANCHOR
+    from pptx.util import Inches
+
+    mx, my = Inches(theme.table["cell_margin_x_in"]), Inches(theme.table["cell_margin_y_in"])
+    cell.margin_left = cell.margin_right = mx
+    cell.margin_top = cell.margin_bottom = my
+    cell.vertical_anchor = MSO_ANCHOR.MIDDLE if row == 0 else MSO_ANCHOR.TOP
+    fill = "header_fill" if row == 0 else ("band_fill" if row % 2 == 0 else "background")
+    cell.fill.solid()
+    cell.fill.fore_color.rgb = RGBColor.from_string(theme.color(fill).lstrip("#"))
+    color = "header_text" if row == 0 else "text"
+    size = block.header_size_pt if row == 0 else block.size_pt
+    frame = cell.text_frame
+    frame.word_wrap = True
+    for index, line in enumerate(text.split("\n")):
+        paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
+        _fill_paragraph(paragraph, Paragraph(line, size, -1, row == 0, color), theme)
+
+
+def _add_footer(pptx_slide: Any, number: int, theme: Theme) -> None:
+    box = theme.box("footer")
+    footer = theme.settings["footer"]
+    text = footer["text"]
+    if footer["slide_numbers"]:
+        block = TextBlock(box, (Paragraph(str(number), theme.size("footer_pt"), -1, False, "muted"),))
+        shape = _textbox(pptx_slide, box)
+        _fill_text(shape, block, theme)
+        from pptx.enum.text import PP_ALIGN
+        shape.text_frame.paragraphs[0].alignment = PP_ALIGN.RIGHT
+    if text:
+        left = Box(box.x, box.y, box.w * 3 // 4, box.h)
+        _fill_text(_textbox(pptx_slide, left),
+                   TextBlock(left, (Paragraph(text, theme.size("footer_pt"), -1, False, "muted"),)), theme)
+
+
+def _set_properties(prs: Any, deck: Deck) -> None:
+    """Document properties from the deck metadata, none of python-pptx's defaults."""
+    props = prs.core_properties
+    stamp = dt.datetime.fromisoformat(deck.date)
+    props.title, props.subject = deck.title, deck.subject
+    props.author = props.last_modified_by = "; ".join(deck.authors)
+    props.keywords, props.comments, props.category = "", "", ""
+    props.language = "fr-FR"
+    props.created = props.modified = stamp
+    props.last_printed = stamp
+    props.revision = 1

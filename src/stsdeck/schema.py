@@ -1,0 +1,240 @@
+"""Declared fields of every data file: types, units, ranges; collects every problem."""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any
+
+from .errors import Problem
+from .load import Record, _child
+from .model import CELL_KEYS
+
+TYPE_NAMES = {bool: "booléen", int: "entier", float: "nombre", str: "texte",
+              list: "liste", dict: "tableau de champs", type(None): "vide",
+              dt.date: "date", dt.datetime: "date et heure"}
+
+
+@dataclass(frozen=True)
+class Scalar:
+    """A leaf value: its kind, whether required, its range or choices."""
+
+    kind: str  # text | int | number | pct | bool | date
+    required: bool = True
+    low: float | None = None
+    high: float | None = None
+    choices: tuple[str, ...] = ()
+    nullable: bool = False
+
+
+@dataclass(frozen=True)
+class Fields:
+    """A mapping with declared fields."""
+
+    fields: dict[str, Any]
+    required: bool = True
+
+
+@dataclass(frozen=True)
+class ListOf:
+    """A list whose items all follow one spec."""
+
+    item: Any
+    required: bool = False
+    min_items: int = 0
+
+
+@dataclass(frozen=True)
+class BulletSpec:
+    """A bullet: plain text, or {text, sub: [texts]}."""
+
+    required: bool = True
+
+
+TEXT = Scalar("text")
+OPT_TEXT = Scalar("text", required=False)
+PCT = Scalar("pct", low=0, high=100)
+OPT_PCT = Scalar("pct", required=False, low=0, high=100)
+POSITIVE_INT = Scalar("int", low=1)
+YEARS = Scalar("number", low=0.1, high=50)
+
+DESIGNS = ("phase-1", "phase-1-2", "phase-2", "randomized", "prospective", "retrospective")
+TOXICITY_KINDS = ("haematologic", "skin", "wound", "late", "other")
+
+SCHEDULE = Fields({
+    "total_dose_gy": Scalar("number", low=0.1, high=150),
+    "fractions": Scalar("int", required=False, low=1, high=100),
+    "dose_per_fraction_gy": Scalar("number", required=False, low=0.1, high=30),
+    "split_course": Scalar("bool", required=False),
+    "twice_daily": Scalar("bool", required=False),
+})
+
+STUDY = Fields({
+    "category": TEXT,
+    "order": Scalar("int", required=False, low=1),
+    "first_author": TEXT,
+    "year": Scalar("int", low=1950, high=2100, nullable=True),
+    "journal": TEXT,
+    "design": Scalar("text", choices=DESIGNS),
+    "title": OPT_TEXT,
+    "doi": OPT_TEXT,
+    "pmid": OPT_TEXT,
+    "cells": Fields({key: Scalar("text") for key in CELL_KEYS}),
+    "patients": POSITIVE_INT,
+    "cohorts": ListOf(Fields({"label": TEXT, "patients": POSITIVE_INT})),
+    "radiotherapy": ListOf(SCHEDULE),
+    "pcr_pct": OPT_PCT,
+    "major_response": Fields({"pct": PCT, "threshold": TEXT}, required=False),
+    "r0_pct": OPT_PCT,
+    "local_control": Fields({"pct": PCT, "years": YEARS}, required=False),
+    "survival": ListOf(Fields({"kind": TEXT, "pct": PCT, "years": YEARS})),
+    "toxicity": ListOf(Fields({"label": TEXT, "pct": PCT, "kind": Scalar("text", choices=TOXICITY_KINDS),
+                               "grade": OPT_TEXT})),
+})
+
+SECTION = Fields({"title": TEXT, "bullets": ListOf(BulletSpec(), required=True, min_items=1)})
+
+CATEGORIES = Fields({"categories": ListOf(Fields({
+    "id": TEXT, "title": TEXT, "short_title": TEXT,
+    "setting": Scalar("text", choices=("neoadjuvant", "adjuvant")),
+    "synthesis": ListOf(BulletSpec()),
+}), required=True, min_items=1)})
+
+TRIALS = Fields({"title": TEXT, "trials": ListOf(Fields({"title": TEXT, "schedule": Scalar("text")}),
+                                                 required=True)})
+
+DECK = Fields({
+    "title": TEXT, "subtitle": OPT_TEXT, "authors": ListOf(TEXT), "event": OPT_TEXT,
+    "date": Scalar("date"), "institution": OPT_TEXT, "slug": TEXT,
+    "columns": ListOf(TEXT, required=True, min_items=len(CELL_KEYS)),
+    "labels": Fields({"continued": TEXT, "references": TEXT, "notes_references": TEXT}),
+})
+
+
+def _type_name(value: Any) -> str:
+    return TYPE_NAMES.get(type(value), type(value).__name__)
+
+
+def _shown(value: Any) -> str:
+    text = str(value).lower() if isinstance(value, bool) else str(value)
+    return text if len(text) <= 40 else text[:37] + "…"
+
+
+def text_problem(text: str) -> str | None:
+    """Why a text would corrupt a deck (control characters, lone surrogates), or None."""
+    for char in text:
+        if "\ud800" <= char <= "\udfff":
+            return f"caractère invalide (demi-paire de substitution U+{ord(char):04X})"
+        if char != "\n" and unicodedata.category(char) == "Cc":
+            name = "tabulation" if char == "\t" else f"caractère de contrôle U+{ord(char):04X}"
+            return f"{name} interdite dans un texte" if char == "\t" else f"{name} interdit dans un texte"
+    return None
+
+
+EXPECTED = {"text": "un texte", "int": "un entier", "number": "un nombre", "pct": "un pourcentage",
+            "bool": "true ou false", "date": "une date AAAA-MM-JJ"}
+
+
+def _kind_ok(spec: Scalar, value: Any) -> bool:
+    checks = {
+        "text": lambda v: isinstance(v, str),
+        "int": lambda v: isinstance(v, int) and not isinstance(v, bool),
+        "number": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
+        "pct": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
+        "bool": lambda v: isinstance(v, bool),
+        "date": lambda v: isinstance(v, dt.date) or (isinstance(v, str) and _is_iso_date(v)),
+    }
+    return checks[spec.kind](value)
+
+
+def _is_iso_date(text: str) -> bool:
+    try:
+        dt.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _hint(spec: Scalar, value: Any) -> str:
+    if spec.kind == "text" and not isinstance(value, str) and value is not None:
+        return " (mettez la valeur entre guillemets)"
+    if spec.kind in ("number", "pct", "int") and isinstance(value, str) and "," in value:
+        return " (décimales avec un point en YAML : 85.4)"
+    return ""
+
+
+def _check_scalar(spec: Scalar, value: Any) -> str | None:
+    if value is None and spec.nullable:
+        return None
+    if value is None:
+        return f"attendu {EXPECTED[spec.kind]}, reçu une valeur vide"
+    if not _kind_ok(spec, value):
+        return f"attendu {EXPECTED[spec.kind]}, reçu {_type_name(value)} « {_shown(value)} »{_hint(spec, value)}"
+    if spec.kind == "text":
+        if spec.choices and value not in spec.choices:
+            return f"valeur « {_shown(value)} » inconnue (attendu : {', '.join(spec.choices)})"
+        return text_problem(value)
+    if spec.kind == "pct" and not 0 <= value <= 100:
+        return f"attendu un pourcentage entre 0 et 100, reçu {value}"
+    if spec.kind == "int" and spec.low == 1 and value < 1:
+        return f"attendu un entier > 0, reçu {value}"
+    if spec.low is not None and spec.high is not None and not spec.low <= value <= spec.high:
+        return f"attendu entre {_shown(spec.low)} et {_shown(spec.high)}, reçu {value}"
+    return None
+
+
+@dataclass
+class Checker:
+    """Walks a record against a spec and collects problems."""
+
+    record: Record
+    problems: list[Problem] = field(default_factory=list)
+
+    def add(self, path: str, message: str) -> None:
+        self.problems.append(Problem(self.record.file, self.record.line(path), path, message))
+
+    def check(self, spec: Any, value: Any, path: str) -> None:
+        handler = {Scalar: self._scalar, Fields: self._fields, ListOf: self._list, BulletSpec: self._bullet}
+        handler[type(spec)](spec, value, path)
+
+    def _scalar(self, spec: Scalar, value: Any, path: str) -> None:
+        message = _check_scalar(spec, value)
+        if message:
+            self.add(path, message)
+
+    def _fields(self, spec: Fields, value: Any, path: str) -> None:
+        if not isinstance(value, dict):
+            self.add(path, f"attendu un tableau de champs, reçu {_type_name(value)}")
+            return
+        for key in value:
+            if key not in spec.fields:
+                self.add(_child(path, key), f"champ inconnu (attendu : {', '.join(spec.fields)})")
+        for key, sub in spec.fields.items():
+            if key in value:
+                self.check(sub, value[key], _child(path, key))
+            elif getattr(sub, "required", False):
+                self.problems.append(Problem(self.record.file, self.record.line(path) if path else 1,
+                                             _child(path, key), "champ obligatoire manquant"))
+
+    def _list(self, spec: ListOf, value: Any, path: str) -> None:
+        if not isinstance(value, list):
+            self.add(path, f"attendu une liste, reçu {_type_name(value)}")
+            return
+        if len(value) < spec.min_items:
+            self.add(path, f"attendu au moins {spec.min_items} élément(s), reçu {len(value)}")
+        for index, item in enumerate(value):
+            self.check(spec.item, item, _child(path, index))
+
+    def _bullet(self, spec: BulletSpec, value: Any, path: str) -> None:
+        if isinstance(value, dict):
+            self._fields(Fields({"text": TEXT, "sub": ListOf(TEXT)}), value, path)
+        else:
+            self._scalar(TEXT, value, path)
+
+
+def check_record(spec: Fields, record: Record) -> list[Problem]:
+    """Every problem of `record` against `spec`."""
+    checker = Checker(record)
+    checker.check(spec, record.data, "")
+    return checker.problems

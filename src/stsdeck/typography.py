@@ -1,0 +1,26 @@
+"""French typography for display text: decimal commas and no-break spaces."""
+
+from __future__ import annotations
+
+import re
+
+NBSP = "\u00a0"
+UNITS = r"(?:%|Gy|cm|mm|mg|g|ans?|mois|sem|j|h|f|fractions?|patients)"
+
+RULES = (
+    (re.compile(r"(?<=\d)\.(?=\d)"), ","),                              # 64.1 -> 64,1
+    (re.compile(r"(?<=\d) ?(?=%)"), NBSP),                              # 8% / 8 % -> 8 %
+    (re.compile(rf"(?<=\d) (?={UNITS}\b)"), NBSP),                      # 44 Gy, 3 ans
+    (re.compile(r"(?<=[\w)»%]) (?=[:;?!])"), NBSP),                     # mot : -> mot :
+    (re.compile(r"(?<=[≥≤<>=]) (?=\d)"), NBSP),                         # ≥ 95 stays together
+    (re.compile(r"(?<=\d) (?=x \d)"), NBSP),                            # 10 x 3,5 Gy
+    (re.compile(r"(?<=\bx) (?=\d)"), NBSP),
+)
+
+
+def french(text: str) -> str:
+    """`text` with French typographic spacing; words are never changed."""
+    text = re.sub(r"[ ]{2,}", " ", text)
+    for pattern, replacement in RULES:
+        text = pattern.sub(replacement, text)
+    return text

@@ -1,0 +1,178 @@
+"""Turn the records of a data folder into a frozen Dataset, or every problem found."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from typing import Any
+
+from . import schema
+from .errors import DataError, Problem
+from .load import Record, display_name, load_yaml
+from .model import (Bullet, Category, Cells, Cohort, Dataset, DeckInfo, Rate, Response, Schedule,
+                    Section, Study, Toxicity, Trial)
+
+FILES = {"deck.yaml": schema.DECK, "context.yaml": schema.SECTION, "categories.yaml": schema.CATEGORIES,
+         "trials.yaml": schema.TRIALS, "conclusion.yaml": schema.SECTION}
+
+NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+
+
+def load_dataset(root: Path) -> Dataset:
+    """Load and validate the data folder `root`; raise DataError with every problem."""
+    problems: list[Problem] = []
+    records: dict[str, Record] = {}
+    if not root.is_dir():
+        raise DataError([Problem(root.as_posix(), 0, "", "dossier de données introuvable")])
+    for name, spec in FILES.items():
+        record = _read(root / name, root, spec, problems)
+        if record is not None:
+            records[name] = record
+    studies = [r for p in sorted((root / "studies").glob("*.yaml"))
+               if (r := _read(p, root, schema.STUDY, problems)) is not None]
+    if len(records) == len(FILES) and not problems:
+        problems += _cross_check(records, studies, root)
+    if problems:
+        raise DataError(problems)
+    return _dataset(records, studies)
+
+
+def _read(path: Path, root: Path, spec: schema.Fields, problems: list[Problem]) -> Record | None:
+    if not path.is_file():
+        problems.append(Problem(display_name(path, root), 0, "", "fichier manquant"))
+        return None
+    record, found = load_yaml(path, root)
+    problems += found
+    if record is None:
+        return None
+    if record.data is None:
+        problems.append(Problem(record.file, 1, "", "fichier vide"))
+        return None
+    found = schema.check_record(spec, record)
+    problems += found
+    return record
+
+
+def _cross_check(records: dict[str, Record], studies: list[Record], root: Path) -> list[Problem]:
+    categories = records["categories.yaml"]
+    known = [c["id"] for c in categories.data["categories"]]
+    problems: list[Problem] = []
+    if not studies:
+        problems.append(Problem(display_name(root / "studies", root), 0, "", "aucune étude : le dossier studies/ est vide"))
+    for study in studies:
+        if study.data["category"] not in known:
+            problems.append(Problem(study.file, study.line("category"), "category",
+                                    f"catégorie inconnue « {study.data['category']} » (attendu : {', '.join(known)})"))
+        problems += numbers_in_cells(study)
+    used = {s.data["category"] for s in studies}
+    for index, key in enumerate(known):
+        if studies and key not in used:
+            path = f"categories[{index}]"
+            problems.append(Problem(categories.file, categories.line(path), path + ".id",
+                                    f"catégorie « {key} » sans aucune étude"))
+    return problems
+
+
+def numbers_in_cell(text: str) -> set[float]:
+    """Numbers written in a display text, decimal commas or points."""
+    return {float(n.replace(",", ".")) for n in NUMBER.findall(text)}
+
+
+def _structured_numbers(data: dict[str, Any]) -> list[tuple[str, float, str]]:
+    """(field path, value, cell key) for every structured number a study states."""
+    cohorts = [c["patients"] for c in data.get("cohorts", [])]
+    total_is_sum = bool(cohorts) and sum(cohorts) == data["patients"]
+    found: list[tuple[str, float, str]] = [] if total_is_sum else [("patients", data["patients"], "patients")]
+    found += [(f"cohorts[{i}].patients", c["patients"], "patients") for i, c in enumerate(data.get("cohorts", []))]
+    for i, sched in enumerate(data.get("radiotherapy", [])):
+        found += [(f"radiotherapy[{i}].{k}", sched[k], "radiotherapy")
+                  for k in ("total_dose_gy", "fractions") if k in sched]
+        if "dose_per_fraction_gy" in sched and not _derived_dose(sched):
+            found.append((f"radiotherapy[{i}].dose_per_fraction_gy", sched["dose_per_fraction_gy"], "radiotherapy"))
+    simple = {"pcr_pct": "pcr", "r0_pct": "r0"}
+    found += [(k, data[k], cell) for k, cell in simple.items() if k in data]
+    if "major_response" in data:
+        found.append(("major_response.pct", data["major_response"]["pct"], "pcr"))
+    rates = [("local_control", data["local_control"])] if "local_control" in data else []
+    rates += [(f"survival[{i}]", r) for i, r in enumerate(data.get("survival", []))]
+    for path, rate in rates:
+        cell = path.split("[")[0]
+        found.append((f"{path}.pct", rate["pct"], cell))
+        if rate["years"] != 5:
+            found.append((f"{path}.years", rate["years"], cell))
+    found += [(f"toxicity[{i}].pct", t["pct"], "toxicity") for i, t in enumerate(data.get("toxicity", []))]
+    return found
+
+
+def _derived_dose(sched: dict[str, Any]) -> bool:
+    """True when the dose per fraction equals total dose / fractions (derived, not stated)."""
+    if "fractions" not in sched:
+        return False
+    return abs(sched["total_dose_gy"] / sched["fractions"] - sched["dose_per_fraction_gy"]) < 0.051
+
+
+def numbers_in_cells(study: Record) -> list[Problem]:
+    """Problems for structured numbers that their display cell does not show."""
+    problems = []
+    for path, value, cell in _structured_numbers(study.data):
+        text = study.data["cells"][cell]
+        if not any(abs(value - n) < 1e-9 for n in numbers_in_cell(text)):
+            problems.append(Problem(study.file, study.line(path), path,
+                                    f"la valeur {_french(value)} n'apparaît pas dans la cellule cells.{cell} "
+                                    f"(« {schema._shown(text)} »)"))
+    return problems
+
+
+def _french(value: float) -> str:
+    return f"{value:g}".replace(".", ",")
+
+
+def _bullets(items: list[Any]) -> tuple[Bullet, ...]:
+    return tuple(Bullet(i) if isinstance(i, str) else Bullet(i["text"], tuple(i.get("sub", []))) for i in items)
+
+
+def _section(record: Record) -> Section:
+    return Section(record.data["title"], _bullets(record.data["bullets"]))
+
+
+def _rate(data: dict[str, Any]) -> Rate:
+    return Rate(float(data["pct"]), float(data["years"]), data.get("kind", ""))
+
+
+def _study(record: Record) -> Study:
+    d = record.data
+    return Study(
+        key=Path(record.file).stem, file=record.file, category=d["category"], order=d.get("order", 999),
+        first_author=d["first_author"], year=d["year"], journal=d["journal"], design=d["design"],
+        cells=Cells(**d["cells"]), patients=d["patients"],
+        cohorts=tuple(Cohort(c["label"], c["patients"]) for c in d.get("cohorts", [])),
+        radiotherapy=tuple(Schedule(**s) for s in d.get("radiotherapy", [])),
+        pcr_pct=d.get("pcr_pct"), r0_pct=d.get("r0_pct"),
+        major_response=Response(**d["major_response"]) if "major_response" in d else None,
+        local_control=_rate(d["local_control"]) if "local_control" in d else None,
+        survival=tuple(_rate(s) for s in d.get("survival", [])),
+        toxicity=tuple(Toxicity(t["label"], float(t["pct"]), t["kind"], t.get("grade", ""))
+                       for t in d.get("toxicity", [])),
+        title=d.get("title", ""), doi=str(d.get("doi", "")), pmid=str(d.get("pmid", "")))
+
+
+def _info(record: Record) -> DeckInfo:
+    d = record.data
+    date = d["date"] if isinstance(d["date"], dt.date) else dt.date.fromisoformat(d["date"])
+    return DeckInfo(title=d["title"], subtitle=d.get("subtitle", ""), authors=tuple(d.get("authors", [])),
+                    event=d.get("event", ""), date=date.isoformat(), institution=d.get("institution", ""),
+                    slug=d["slug"], columns=tuple(d["columns"]), labels=tuple(d["labels"].items()))
+
+
+def _dataset(records: dict[str, Record], study_records: list[Record]) -> Dataset:
+    studies = sorted((_study(r) for r in study_records), key=lambda s: (s.order, s.year or 0, s.key))
+    categories = tuple(
+        Category(c["id"], c["title"], c["short_title"], c["setting"], _bullets(c.get("synthesis", [])),
+                 tuple(s for s in studies if s.category == c["id"]))
+        for c in records["categories.yaml"].data["categories"])
+    trials = records["trials.yaml"].data
+    return Dataset(info=_info(records["deck.yaml"]), context=_section(records["context.yaml"]),
+                   categories=categories, trials_title=trials["title"],
+                   trials=tuple(Trial(t["title"], t["schedule"]) for t in trials["trials"]),
+                   conclusion=_section(records["conclusion.yaml"]))
