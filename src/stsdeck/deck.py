@@ -139,12 +139,35 @@ def reference_slides(dataset: Dataset, theme: Theme, m: Measure) -> list[Slide]:
                   (TextBlock(box, tuple(p)),)) for i, p in enumerate(pages)]
 
 
-def column_widths(theme: Theme, box: Box) -> tuple[int, ...]:
-    """Column widths in EMU from the theme's weights, summing to the box width."""
+def column_widths(theme: Theme, box: Box, columns: list[list[str]], m: Measure) -> tuple[int, ...]:
+    """Column widths in EMU: the theme's weights, widened so no word of a column is cut."""
     weights = theme.table["column_weights"]
-    widths = [int(box.w * w / sum(weights)) for w in weights]
-    widths[-1] += box.w - sum(widths)
-    return tuple(widths)
+    margin = 2 * theme.table["cell_margin_x_in"] * 72
+    size = max(theme.size("table_pt"), theme.size("table_header_pt"))
+    floors = [min(_widest_word(texts, size, m) + margin, 2 * box.w / EMU_PER_PT * w / sum(weights))
+              for texts, w in zip(columns, weights)]
+    widths = _share(box.w / EMU_PER_PT, weights, floors)
+    emu = [int(w * EMU_PER_PT) for w in widths]
+    emu[-1] += box.w - sum(emu)
+    return tuple(emu)
+
+
+def _widest_word(texts: list[str], size: float, m: Measure) -> float:
+    return max((m.bold.width_pt(word, size) for t in texts for word in t.replace("\n", " ").split(" ")),
+               default=0.0)
+
+
+def _share(total: float, weights: list[float], floors: list[float]) -> list[float]:
+    """Split `total` by `weights`, giving each at least its floor, taken from the others."""
+    fixed: dict[int, float] = {}
+    while True:
+        free = [i for i in range(len(weights)) if i not in fixed]
+        room = total - sum(fixed.values())
+        share = {i: room * weights[i] / sum(weights[j] for j in free) for i in free}
+        short = {i: floors[i] for i in free if share[i] < floors[i]}
+        if not short or len(short) == len(free):
+            return [fixed.get(i, share.get(i, 0.0)) for i in range(len(weights))]
+        fixed.update(short)
 
 
 def row_height(cells: tuple[str, ...], widths: tuple[int, ...], size: float, bold: bool,
@@ -158,7 +181,7 @@ def row_height(cells: tuple[str, ...], widths: tuple[int, ...], size: float, bol
 def table_slides(category: Category, dataset: Dataset, theme: Theme, m: Measure) -> list[Slide]:
     """The category's evidence table, continued with its header on as many slides as needed."""
     box = theme.box("content")
-    widths = column_widths(theme, box)
+    widths = column_widths(theme, box, table_columns(dataset), m)
     size, header_size = theme.size("table_pt"), theme.size("table_header_pt")
     header = tuple(french(c) for c in dataset.info.columns)
     header_h = row_height(header, widths, header_size, True, theme, m)
@@ -172,6 +195,12 @@ def table_slides(category: Category, dataset: Dataset, theme: Theme, m: Measure)
                               (header_h, *(heights[j] for j in page)), size, header_size),),
                   notes=_notes(dataset, [category.studies[j] for j in page]))
             for i, page in enumerate(pages)]
+
+
+def table_columns(dataset: Dataset) -> list[list[str]]:
+    """Display texts of every column across all studies, header included."""
+    rows = [dataset.info.columns] + [s.cells.in_order() for s in dataset.studies]
+    return [[french(text) for text in column] for column in zip(*rows)]
 
 
 def _pack(heights: list[int], room: int) -> list[list[int]]:
