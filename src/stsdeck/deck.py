@@ -187,7 +187,7 @@ def table_slides(category: Category, dataset: Dataset, theme: Theme, m: Measure)
     header_h = row_height(header, widths, header_size, True, theme, m)
     rows = [tuple(french(c) for c in s.cells.in_order()) for s in category.studies]
     heights = [row_height(r, widths, size, False, theme, m) for r in rows]
-    _refuse_oversized(category.studies, heights, box.h - header_h)
+    _refuse_oversized(category.studies, heights, box.h - header_h, widths, theme, m)
     pages = _pack(heights, box.h - header_h)
     label = dataset.info.label("continued")
     return [Slide("table", continued(french(category.title), i, label),
@@ -216,13 +216,28 @@ def _pack(heights: list[int], room: int) -> list[list[int]]:
     return pages
 
 
-def _refuse_oversized(studies: tuple[Study, ...], heights: list[int], room: int) -> None:
-    problems = [Problem(s.file, 0, "cells", "ligne du tableau trop haute pour tenir seule sur une "
-                        f"diapositive ({h / 914400 * 2.54:.1f} cm pour {room / 914400 * 2.54:.1f} cm "
-                        "disponibles) : raccourcissez le texte des cellules")
+def _refuse_oversized(studies: tuple[Study, ...], heights: list[int], room: int, widths: tuple[int, ...],
+                      theme: Theme, m: Measure) -> None:
+    """A row taller than a whole slide is an error naming the study and its tallest cell."""
+    problems = [Problem(s.file, 0, f"cells.{_tallest_cell(s, widths, theme, m)}",
+                        f"ligne du tableau trop haute pour tenir seule sur une diapositive ({_cm(h)} cm "
+                        f"pour {_cm(room)} cm disponibles) : raccourcissez le texte de cette cellule")
                 for s, h in zip(studies, heights) if h > room]
     if problems:
         raise DataError(problems)
+
+
+def _tallest_cell(study: Study, widths: tuple[int, ...], theme: Theme, m: Measure) -> str:
+    from .model import CELL_KEYS
+
+    size = theme.size("table_pt")
+    heights = [row_height((french(text),), (width,), size, False, theme, m)
+               for text, width in zip(study.cells.in_order(), widths)]
+    return CELL_KEYS[heights.index(max(heights))]
+
+
+def _cm(emu: int) -> str:
+    return f"{emu / 360000:.1f}".replace(".", ",")
 
 
 def _notes(dataset: Dataset, studies: list[Study]) -> str:

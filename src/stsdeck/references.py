@@ -10,7 +10,8 @@ def vancouver(study: Study) -> str:
     parts = [f"{study.first_author} et al."]
     if study.title:
         parts.append(study.title.rstrip(".") + ".")
-    parts.append(study.journal.rstrip(".") + ("." if study.year is None else f". {study.year}."))
+    source = [part for part in (study.journal.rstrip("."), study.year) if part]
+    parts.append(". ".join(str(part) for part in source) + ".")
     if study.doi:
         parts.append(f"doi:{study.doi}")
     if study.pmid:

@@ -117,7 +117,7 @@ def _type_name(value: Any) -> str:
 
 
 def _shown(value: Any) -> str:
-    text = str(value).lower() if isinstance(value, bool) else str(value)
+    text = str(value).lower() if isinstance(value, bool) else str(value).replace("\n", " ⏎ ")
     return text if len(text) <= 40 else text[:37] + "…"
 
 

@@ -31,8 +31,8 @@ def load_dataset(root: Path) -> Dataset:
             records[name] = record
     studies = [r for p in sorted((root / "studies").glob("*.yaml"))
                if (r := _read(p, root, schema.STUDY, problems)) is not None]
-    if len(records) == len(FILES) and not problems:
-        problems += _cross_check(records, studies, root)
+    if "categories.yaml" in records:
+        problems += _cross_check(records["categories.yaml"], studies, root)
     if problems:
         raise DataError(problems)
     return _dataset(records, studies)
@@ -51,11 +51,11 @@ def _read(path: Path, root: Path, spec: schema.Fields, problems: list[Problem]) 
         return None
     found = schema.check_record(spec, record)
     problems += found
-    return record
+    return None if found else record
 
 
-def _cross_check(records: dict[str, Record], studies: list[Record], root: Path) -> list[Problem]:
-    categories = records["categories.yaml"]
+def _cross_check(categories: Record, studies: list[Record], root: Path) -> list[Problem]:
+    """Problems between files: categories, empty categories, numbers absent from their cells."""
     known = [c["id"] for c in categories.data["categories"]]
     problems: list[Problem] = []
     if not studies:

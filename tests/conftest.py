@@ -1,0 +1,29 @@
+"""Shared fixtures: the repository's data, a built default deck, small synthetic datasets."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from stsdeck.build import BuildConfig, build
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "data"
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The default deck built once into a temporary folder: {'pptx': path, 'pdf': path}."""
+    out = tmp_path_factory.mktemp("build")
+    paths = build(BuildConfig(DATA, out))
+    return {p.suffix.lstrip("."): p for p in paths}
+
+
+@pytest.fixture
+def data_copy(tmp_path: Path) -> Path:
+    """A writable copy of the default dataset."""
+    target = tmp_path / "data"
+    shutil.copytree(DATA, target)
+    return target

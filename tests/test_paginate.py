@@ -1,0 +1,70 @@
+"""Pagination: long tables continue with their header, rows are never split or cut."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from stsdeck.deck import build_deck, measure_for
+from stsdeck.measure import EMU_PER_PT
+from stsdeck.slides import TableBlock
+from stsdeck.themes import load_theme
+from stsdeck.validate import load_dataset
+
+from .factory import make_dataset
+
+
+def table_slides(deck):
+    return [(s, b) for s in deck.slides for b in s.blocks if isinstance(b, TableBlock)]
+
+
+def test_forty_long_studies_paginate_with_nothing_cut(tmp_path: Path) -> None:
+    theme = load_theme()
+    deck = build_deck(load_dataset(make_dataset(tmp_path / "data", 40)), theme)
+    tables = table_slides(deck)
+    rows = [row[0] for _, table in tables for row in table.rows]
+    assert rows == [f"Auteur{i:02d} and al. J Synth Oncol, {2000 + i % 25}" for i in range(1, 41)]
+    assert len(tables) > 5
+    assert tables[0][0].title == "Catégorie synthétique"
+    assert all(slide.title == "Catégorie synthétique (suite)" for slide, _ in tables[1:])
+    content = theme.box("content")
+    m = measure_for(theme)
+    for _, table in tables:
+        assert table.header == tables[0][1].header
+        assert table.height <= content.h
+        for row, height in zip(table.rows, table.heights[1:]):
+            for text, width in zip(row, table.widths):
+                lines = m.lines(text, width / EMU_PER_PT - 7.2, table.size_pt)
+                assert lines * table.size_pt * m.spacing * EMU_PER_PT <= height
+
+
+def test_pages_are_filled_before_continuing(tmp_path: Path) -> None:
+    theme = load_theme()
+    deck = build_deck(load_dataset(make_dataset(tmp_path / "data", 40)), theme)
+    tables = [t for _, t in table_slides(deck)]
+    room = theme.box("content").h
+    for table, following in zip(tables, tables[1:]):
+        assert table.height + following.heights[1] > room
+
+
+def test_short_studies_fit_on_one_slide(tmp_path: Path) -> None:
+    deck = build_deck(load_dataset(make_dataset(tmp_path / "data", 5, long_cells=False)), load_theme())
+    assert len(table_slides(deck)) == 1
+
+
+def test_a_row_too_tall_for_any_slide_is_refused_naming_its_cell(tmp_path: Path) -> None:
+    import pytest
+    import yaml
+
+    from stsdeck.errors import DataError
+
+    root = make_dataset(tmp_path / "data", 2, long_cells=False)
+    path = root / "studies" / "auteur02-2002.yaml"
+    record = yaml.safe_load(path.read_text(encoding="utf-8"))
+    record["cells"]["toxicity"] = "mot " * 2000
+    path.write_text(yaml.safe_dump(record, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(DataError) as error:
+        build_deck(load_dataset(root), load_theme())
+    assert str(error.value).startswith(
+        "data/studies/auteur02-2002.yaml: cells.toxicity: ligne du tableau trop haute pour tenir seule "
+        "sur une diapositive (")
+    assert str(error.value).endswith("cm disponibles) : raccourcissez le texte de cette cellule")

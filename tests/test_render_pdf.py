@@ -1,0 +1,56 @@
+"""The built PDF: one page per slide, 16:9, embedded fonts, confined resources."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pptx import Presentation
+from pypdf import PdfReader
+
+from stsdeck.render.pdf import allowed_path, theme_roots
+from stsdeck.themes import load_theme
+
+
+def test_pdf_has_one_page_per_slide(built: dict[str, Path]) -> None:
+    slides = len(Presentation(built["pptx"]).slides)
+    reader = PdfReader(built["pdf"])
+    assert len(reader.pages) == slides
+    for page in reader.pages:
+        assert (float(page.mediabox.width), float(page.mediabox.height)) == pytest.approx((960, 540))
+
+
+def test_pdf_pages_carry_the_slide_titles_in_order(built: dict[str, Path]) -> None:
+    titles = [s.shapes.title.text for s in Presentation(built["pptx"]).slides]
+    reader = PdfReader(built["pdf"])
+    for title, page in zip(titles, reader.pages):
+        first_words = " ".join(title.split()[:3])
+        assert first_words in " ".join(page.extract_text().split()), title
+
+
+def test_pdf_fonts_are_embedded_liberation_sans(built: dict[str, Path]) -> None:
+    reader = PdfReader(built["pdf"])
+    fonts = set()
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+            assert "/FontFile2" in descriptor
+            fonts.add(str(font["/BaseFont"]).split("+")[-1])
+    assert fonts == {"Liberation-Sans", "Liberation-Sans-Bold"}
+
+
+def test_pdf_metadata_is_the_deck_metadata(built: dict[str, Path]) -> None:
+    info = PdfReader(built["pdf"]).metadata
+    assert info.title == "Radiochimiothérapie des sarcomes des tissus mous"
+
+
+def test_fetcher_reads_only_inside_the_template(tmp_path: Path) -> None:
+    roots = theme_roots(load_theme())
+    css = roots[0] / "deck.css"
+    assert allowed_path(css.as_uri(), roots) == css.resolve()
+    outside = tmp_path / "secret.css"
+    outside.write_text("body{}")
+    for url in (outside.as_uri(), "http://example.org/x.css", (roots[0] / ".." / ".." / "README.md").as_uri(),
+                "file://host/etc/passwd"):
+        assert allowed_path(url, roots) is None, url

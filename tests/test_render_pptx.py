@@ -1,0 +1,101 @@
+"""The built PPTX: every study in a table row, shapes inside the slide, titles, notes, metadata."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pptx import Presentation
+from pptx.util import Pt
+
+from stsdeck.typography import french
+from stsdeck.validate import load_dataset, numbers_in_cell
+
+from .conftest import DATA
+
+SLIDE_W, SLIDE_H = 12192000, 6858000
+
+
+def table_rows(prs: Presentation) -> list[list[str]]:
+    """Text of every body row of every table, cell by cell."""
+    rows = []
+    for slide in prs.slides:
+        for shape in slide.shapes:
+            if shape.has_table:
+                rows += [[c.text for c in r.cells] for r in list(shape.table.rows)[1:]]
+    return rows
+
+
+def test_every_study_appears_in_a_table_row_with_its_numbers(built: dict[str, Path]) -> None:
+    dataset = load_dataset(DATA)
+    rows = {row[0]: row for row in table_rows(Presentation(built["pptx"]))}
+    assert len(rows) == len(dataset.studies) == 26
+    for study in dataset.studies:
+        row = rows[french(study.cells.reference)]
+        assert row == [french(c) for c in study.cells.in_order()]
+        assert study.patients in numbers_in_cell(row[2]) or study.cohorts
+        if study.local_control:
+            assert study.local_control.pct in numbers_in_cell(row[9])
+        if study.pcr_pct is not None:
+            assert study.pcr_pct in numbers_in_cell(row[6])
+        if study.r0_pct is not None:
+            assert study.r0_pct in numbers_in_cell(row[7])
+
+
+def test_slides_are_16_9_and_every_shape_lies_inside(built: dict[str, Path]) -> None:
+    prs = Presentation(built["pptx"])
+    assert (prs.slide_width, prs.slide_height) == (SLIDE_W, SLIDE_H)
+    for number, slide in enumerate(prs.slides, 1):
+        for shape in slide.shapes:
+            height = sum(r.height for r in shape.table.rows) if shape.has_table else shape.height
+            assert shape.left >= 0 and shape.top >= 0, (number, shape.name)
+            assert shape.left + shape.width <= SLIDE_W, (number, shape.name)
+            assert shape.top + height <= SLIDE_H, (number, shape.name)
+
+
+def test_each_slide_has_a_real_title_placeholder(built: dict[str, Path]) -> None:
+    prs = Presentation(built["pptx"])
+    titles = [slide.shapes.title.text for slide in prs.slides]
+    assert all(titles)
+    assert titles[1] == "Contexte"
+    assert "RT-CT néoadjuvante – RT split course (suite)" in titles
+    assert titles[-1].startswith("Références")
+
+
+def test_table_text_is_at_least_9_pt_and_names_arial(built: dict[str, Path]) -> None:
+    prs = Presentation(built["pptx"])
+    runs = [run for slide in prs.slides for shape in slide.shapes if shape.has_table
+            for row in shape.table.rows for cell in row.cells
+            for p in cell.text_frame.paragraphs for run in p.runs]
+    assert runs
+    assert all(run.font.size >= Pt(9) for run in runs)
+    assert {run.font.name for run in runs} == {"Arial"}
+
+
+def test_table_slides_carry_the_full_references_in_notes(built: dict[str, Path]) -> None:
+    prs = Presentation(built["pptx"])
+    for slide in prs.slides:
+        tables = [s for s in slide.shapes if s.has_table]
+        if not tables:
+            continue
+        notes = slide.notes_slide.notes_text_frame.text
+        for row in list(tables[0].table.rows)[1:]:
+            author = row.cells[0].text.split(" and al.")[0].split(" ")[0]
+            assert author in notes
+
+
+def test_document_properties_come_from_the_deck_metadata(built: dict[str, Path]) -> None:
+    props = Presentation(built["pptx"]).core_properties
+    assert props.title == "Radiochimiothérapie des sarcomes des tissus mous"
+    assert props.language == "fr-FR"
+    assert props.author == "" and props.last_modified_by == ""
+    assert props.created.date().isoformat() == "2026-11-30"
+    assert "python-pptx" not in f"{props.author}{props.comments}{props.subject}{props.title}"
+
+
+def test_table_continues_with_header_repeated(built: dict[str, Path]) -> None:
+    prs = Presentation(built["pptx"])
+    headers = [[c.text for c in shape.table.rows[0].cells]
+               for slide in prs.slides for shape in slide.shapes if shape.has_table]
+    assert len(headers) > 4
+    assert all(h == headers[0] for h in headers)
+    assert headers[0][0] == "Auteurs/année" and headers[0][-1] == "Survie à 5\u00a0ans"
