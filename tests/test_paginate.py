@@ -68,3 +68,18 @@ def test_a_row_too_tall_for_any_slide_is_refused_naming_its_cell(tmp_path: Path)
         "data/studies/auteur02-2002.yaml: cells.toxicity: ligne du tableau trop haute pour tenir seule "
         "sur une diapositive (")
     assert str(error.value).endswith("cm disponibles) : raccourcissez le texte de cette cellule")
+
+
+def test_a_long_title_shrinks_to_fit_its_box() -> None:
+    from stsdeck.deck import fit_title
+    from stsdeck.slides import Slide
+
+    theme = load_theme()
+    m = measure_for(theme)
+    short = fit_title(Slide("text", "Contexte", ()), theme, m)
+    long = fit_title(Slide("text", "Un titre de diapositive beaucoup trop long " * 4, ()), theme, m)
+    assert short.title_pt == theme.size("title_pt")
+    assert long.title_pt < theme.size("title_pt")
+    box = theme.box("title")
+    lines = m.lines(long.title, box.w / EMU_PER_PT, long.title_pt, bold=True)
+    assert lines * long.title_pt * m.spacing <= box.h / EMU_PER_PT

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .errors import DataError, Problem
 from .measure import EMU_PER_PT, FontMetrics, metrics, wrap
@@ -59,7 +59,28 @@ def build_deck(dataset: Dataset, theme: Theme) -> Deck:
     slides += text_slides("text", dataset.conclusion, theme, m, label)
     slides += reference_slides(dataset, theme, m)
     info = dataset.info
-    return Deck(info.title, info.subtitle, info.authors, info.date, info.slug, tuple(slides))
+    fitted = tuple(fit_title(slide, theme, m) for slide in slides)
+    return Deck(info.title, info.subtitle, info.authors, info.date, info.slug, fitted)
+
+
+def fitting_size(text: str, box: Box, size: float, bold: bool, m: Measure) -> float:
+    """The largest size, from `size` down to 60 % of it, at which `text` fits in `box`."""
+    for scale in (1.0, 0.9, 0.8, 0.7, 0.6):
+        lines = m.lines(text, box.w / EMU_PER_PT, size * scale, bold)
+        if lines * size * scale * m.spacing <= box.h / EMU_PER_PT:
+            return size * scale
+    return size * 0.6
+
+
+def fit_title(slide: Slide, theme: Theme, m: Measure) -> Slide:
+    """`slide` with its title size measured to fit its box (the cover title block too)."""
+    if slide.kind != "cover":
+        return replace(slide, title_pt=fitting_size(slide.title, theme.box("title"), theme.size("title_pt"), True, m))
+    block = slide.blocks[0]
+    first = block.paragraphs[0]
+    size = fitting_size(first.text, block.box, first.size_pt, True, m)
+    fitted = replace(block, paragraphs=(replace(first, size_pt=size),))
+    return replace(slide, blocks=(fitted, *slide.blocks[1:]), title_pt=size)
 
 
 def cover_slide(dataset: Dataset, theme: Theme) -> Slide:

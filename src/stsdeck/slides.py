@@ -54,6 +54,7 @@ class Slide:
     title: str
     blocks: tuple[TextBlock | TableBlock, ...]
     notes: str = ""
+    title_pt: float = 0.0  # set by the deck builder once the title is measured
 
 
 @dataclass(frozen=True)

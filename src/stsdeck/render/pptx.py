@@ -71,7 +71,7 @@ def _fill_title(shape: Any, slide: Slide, box: Box, theme: Theme) -> None:
     if slide.kind == "cover":
         _fill_text(shape, slide.blocks[0], theme)
         return
-    block = TextBlock(box, (Paragraph(slide.title, theme.size("title_pt"), -1, True, "primary"),))
+    block = TextBlock(box, (Paragraph(slide.title, slide.title_pt, -1, True, "primary"),))
     _fill_text(shape, block, theme)
 
 
