@@ -17,7 +17,7 @@ DATA = ROOT / "data"
 def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """The default deck built once into a temporary folder: {'pptx': path, 'pdf': path}."""
     out = tmp_path_factory.mktemp("build")
-    paths = build(BuildConfig(DATA, out))
+    paths = build(BuildConfig(DATA, out)).written
     return {p.suffix.lstrip("."): p for p in paths}
 
 

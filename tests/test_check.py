@@ -42,3 +42,23 @@ def test_check_reports_every_problem_with_file_line_and_field(
         "(mettez la valeur entre guillemets)",
         "6 problème(s) ; rien n'a été écrit.",
     ]
+
+
+SPLIT_COURSE_WARNING = (
+    "avertissement : data/categories.yaml:10: categories[0].synthesis[3]: « CL à 5 ans = 78-91% » : "
+    "les données donnent 77,8–93 % (Kraybill 2010 : 77,8 % ; Delaney 2003 : 92 % ; Mullen 2014 : 93 %)")
+
+
+def test_check_warns_about_synthesis_claims_and_strict_fails(capsys: pytest.CaptureFixture[str]) -> None:
+    data = str(Path(__file__).parents[1] / "data")
+    assert run(["check", "--data", data]) == 0
+    warnings = capsys.readouterr().err.splitlines()
+    assert len(warnings) == 4 and warnings[0] == SPLIT_COURSE_WARNING
+    assert run(["check", "--strict", "--data", data]) == 1
+    assert capsys.readouterr().err.splitlines()[-1] == "4 problème(s) ; rien n'a été écrit."
+
+
+def test_strict_build_writes_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data = str(Path(__file__).parents[1] / "data")
+    assert run(["build", "--strict", "--data", data, "--out", str(tmp_path / "out")]) == 1
+    assert not (tmp_path / "out").exists()

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from stsdeck.claims import Claim, check_claims, parse_claims, read_source, source_lines
+from stsdeck.claims import Claim, check_claims, parse_claims, read_source
 from stsdeck.errors import Problem
 from stsdeck.model import Bullet
 from stsdeck.validate import load_dataset
@@ -102,11 +102,3 @@ def test_claims_in_sub_bullets_are_checked(dataset) -> None:
 ])
 def test_parse_claims(text: str, expected: list[Claim]) -> None:
     assert list(parse_claims(text)) == expected
-
-
-def test_source_lines_map_field_paths() -> None:
-    text = 'categories:\n  - id: "a"\n    synthesis:\n      - "x"\n      - text: "y"\n        sub:\n          - "z"\n'
-    lines = source_lines(text)
-    assert lines["categories[0].synthesis[0]"] == 4
-    assert lines["categories[0].synthesis[1].text"] == 5
-    assert lines["categories[0].synthesis[1].sub[0]"] == 7

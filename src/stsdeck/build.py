@@ -5,7 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from .claims import check_claims, read_source
 from .deck import build_deck
+from .errors import DataError, Problem
+from .model import Dataset
 from .slides import Deck
 from .themes import Theme, load_theme
 from .validate import load_dataset
@@ -22,6 +25,7 @@ class BuildConfig:
     out: Path = Path("build")
     formats: tuple[str, ...] = FORMATS
     template: str | None = None
+    strict: bool = False
 
 
 def render(deck: Deck, theme: Theme, formats: tuple[str, ...]) -> dict[str, bytes]:
@@ -33,15 +37,35 @@ def render(deck: Deck, theme: Theme, formats: tuple[str, ...]) -> dict[str, byte
     return {f"{deck.slug}.{fmt}": renderers[fmt](deck, theme) for fmt in formats}
 
 
-def build(config: BuildConfig) -> list[Path]:
+@dataclass(frozen=True)
+class Report:
+    """What a check or build produced: studies counted, warnings, files written."""
+
+    studies: int
+    warnings: tuple[Problem, ...]
+    written: tuple[Path, ...] = ()
+
+
+def checked(data: Path, strict: bool) -> tuple[Dataset, tuple[Problem, ...]]:
+    """The validated dataset and its warnings; with `strict`, warnings are errors."""
+    dataset = load_dataset(data)
+    warnings = tuple(check_claims(dataset, source=read_source(data)))
+    if strict and warnings:
+        raise DataError(warnings)
+    return dataset, warnings
+
+
+def build(config: BuildConfig) -> Report:
     """Build the deck; nothing is written unless every stage succeeded."""
     theme = load_theme(config.template)
-    dataset = load_dataset(config.data)
+    dataset, warnings = checked(config.data, config.strict)
     deck = build_deck(dataset, theme)
     outputs = render(deck, theme, config.formats)
-    return write_outputs(outputs, config.out)
+    written = write_outputs(outputs, config.out)
+    return Report(len(dataset.studies), warnings, tuple(written))
 
 
-def check(data: Path) -> int:
-    """Validate the dataset; return the number of studies (raises DataError on problems)."""
-    return len(load_dataset(data).studies)
+def check(data: Path, strict: bool = False) -> Report:
+    """Validate the dataset and its synthesis claims without writing anything."""
+    dataset, warnings = checked(data, strict)
+    return Report(len(dataset.studies), warnings)

@@ -6,9 +6,9 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from .errors import Problem
+from .load import Record, load_yaml
 from .model import Category, Dataset, Study
 from .synthesize import local_control_studies, wound_toxicity
 
@@ -137,49 +137,20 @@ def bullet_texts(category: Category, index: int) -> Iterator[tuple[str, str]]:
         yield from ((f"{path}.sub[{k}]", sub) for k, sub in enumerate(bullet.sub))
 
 
-def check_claims(dataset: Dataset, tolerance_pct: float = 1.0, source: str = "",
-                 file: str = FILE) -> list[Problem]:
-    """Warnings for synthesis ranges the data contradict; `source` (categories.yaml text) gives lines."""
-    lines = source_lines(source) if source else {}
+def check_claims(dataset: Dataset, tolerance_pct: float = 1.0, source: Record | None = None) -> list[Problem]:
+    """Warnings for synthesis ranges the data contradict; `source` (categories.yaml's record) gives lines."""
+    file = source.file if source else FILE
     problems = []
     for index, category in enumerate(dataset.categories):
         for field, text in bullet_texts(category, index):
             for claim in parse_claims(text):
                 if (message := check_claim(claim, category, tolerance_pct)) is not None:
-                    problems.append(Problem(file, _line(lines, field), field, message, SEVERITY))
+                    line = source.line(field) if source else 0
+                    problems.append(Problem(file, line, field, message, SEVERITY))
     return sorted(problems)
 
 
-def _line(lines: dict[str, int], field: str) -> int:
-    while field and field not in lines:
-        cut = max(field.rfind("."), field.rfind("["))
-        field = field[:cut] if cut > 0 else ""
-    return lines.get(field, 0)
-
-
-def source_lines(text: str) -> dict[str, int]:
-    """Line (1-based) of every field path of a YAML text, e.g. "categories[0].synthesis[3]"."""
-    import yaml
-
-    node = yaml.compose(text, Loader=yaml.SafeLoader)
-    lines: dict[str, int] = {}
-    if node is not None:
-        _walk(node, "", lines)
-    return lines
-
-
-def _walk(node: Any, path: str, lines: dict[str, int]) -> None:
-    import yaml
-
-    lines[path] = node.start_mark.line + 1
-    if isinstance(node, yaml.MappingNode):
-        for key, value in node.value:
-            _walk(value, f"{path}.{key.value}" if path else key.value, lines)
-    elif isinstance(node, yaml.SequenceNode):
-        for i, item in enumerate(node.value):
-            _walk(item, f"{path}[{i}]", lines)
-
-
-def read_source(root: Path) -> str:
-    """The text of `root`/categories.yaml, to pass as `source` to check_claims (the only I/O here)."""
-    return (root / "categories.yaml").read_text(encoding="utf-8-sig").replace("\r\n", "\n")
+def read_source(root: Path) -> Record | None:
+    """The loaded categories.yaml of `root`, whose lines locate the findings."""
+    record, _ = load_yaml(root / "categories.yaml", root)
+    return record

@@ -20,6 +20,8 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--template", default=None, help="nom ou dossier du modèle (défaut : modèle intégré)")
     c = sub.add_parser("check", help="vérifier les données sans rien écrire")
     c.add_argument("--data", type=Path, default=Path("data"), help="dossier de données (défaut : data/)")
+    for command in (b, c):
+        command.add_argument("--strict", action="store_true", help="les avertissements deviennent des erreurs")
     return p
 
 
@@ -30,12 +32,15 @@ def run(argv: list[str]) -> int:
     args = parser().parse_args(argv)
     try:
         if args.command == "check":
-            count = check(args.data)
-            print(f"Données valides : {count} études.")
-            return 0
-        formats = FORMATS if args.format == "all" else (args.format,)
-        for path in build(BuildConfig(args.data, args.out, formats, args.template)):
-            print(f"écrit : {path}")
+            report = check(args.data, args.strict)
+            print(f"Données valides : {report.studies} études.")
+        else:
+            formats = FORMATS if args.format == "all" else (args.format,)
+            report = build(BuildConfig(args.data, args.out, formats, args.template, args.strict))
+            for path in report.written:
+                print(f"écrit : {path}")
+        for warning in report.warnings:
+            print(f"avertissement : {warning}", file=sys.stderr)
         return 0
     except DataError as exc:
         print(exc, file=sys.stderr)
