@@ -13,13 +13,20 @@ from stsdeck.validate import load_dataset
 from .factory import make_dataset
 
 
+def deck_for(dataset, theme):
+    """The deck of `dataset`, with its computed figures."""
+    from stsdeck.synthesize import figures
+
+    return build_deck(dataset, theme, figures(dataset))
+
+
 def table_slides(deck):
     return [(s, b) for s in deck.slides for b in s.blocks if isinstance(b, TableBlock)]
 
 
 def test_forty_long_studies_paginate_with_nothing_cut(tmp_path: Path) -> None:
     theme = load_theme()
-    deck = build_deck(load_dataset(make_dataset(tmp_path / "data", 40)), theme)
+    deck = deck_for(load_dataset(make_dataset(tmp_path / "data", 40)), theme)
     tables = table_slides(deck)
     rows = [row[0] for _, table in tables for row in table.rows]
     assert rows == [f"Auteur{i:02d} and al. J Synth Oncol, {2000 + i % 25}" for i in range(1, 41)]
@@ -39,7 +46,7 @@ def test_forty_long_studies_paginate_with_nothing_cut(tmp_path: Path) -> None:
 
 def test_pages_are_filled_before_continuing(tmp_path: Path) -> None:
     theme = load_theme()
-    deck = build_deck(load_dataset(make_dataset(tmp_path / "data", 40)), theme)
+    deck = deck_for(load_dataset(make_dataset(tmp_path / "data", 40)), theme)
     tables = [t for _, t in table_slides(deck)]
     room = theme.box("content").h
     for table, following in zip(tables, tables[1:]):
@@ -47,7 +54,7 @@ def test_pages_are_filled_before_continuing(tmp_path: Path) -> None:
 
 
 def test_short_studies_fit_on_one_slide(tmp_path: Path) -> None:
-    deck = build_deck(load_dataset(make_dataset(tmp_path / "data", 5, long_cells=False)), load_theme())
+    deck = deck_for(load_dataset(make_dataset(tmp_path / "data", 5, long_cells=False)), load_theme())
     assert len(table_slides(deck)) == 1
 
 
@@ -63,7 +70,7 @@ def test_a_row_too_tall_for_any_slide_is_refused_naming_its_cell(tmp_path: Path)
     record["cells"]["toxicity"] = "mot " * 2000
     path.write_text(yaml.safe_dump(record, allow_unicode=True), encoding="utf-8")
     with pytest.raises(DataError) as error:
-        build_deck(load_dataset(root), load_theme())
+        deck_for(load_dataset(root), load_theme())
     assert str(error.value).startswith(
         "data/studies/auteur02-2002.yaml: cells.toxicity: ligne du tableau trop haute pour tenir seule "
         "sur une diapositive (")

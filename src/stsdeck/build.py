@@ -9,6 +9,7 @@ from .claims import check_claims, read_source
 from .deck import build_deck
 from .errors import DataError, Problem
 from .model import Dataset
+from .synthesize import figures
 from .slides import Deck
 from .themes import Theme, load_theme
 from .validate import load_dataset
@@ -59,7 +60,7 @@ def build(config: BuildConfig) -> Report:
     """Build the deck; nothing is written unless every stage succeeded."""
     theme = load_theme(config.template)
     dataset, warnings = checked(config.data, config.strict)
-    deck = build_deck(dataset, theme)
+    deck = build_deck(dataset, theme, figures(dataset))
     outputs = render(deck, theme, config.formats)
     written = write_outputs(outputs, config.out)
     return Report(len(dataset.studies), warnings, tuple(written))

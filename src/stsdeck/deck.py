@@ -7,6 +7,8 @@ from dataclasses import dataclass, replace
 from .errors import DataError, Problem
 from .measure import EMU_PER_PT, FontMetrics, metrics, wrap
 from .model import Bullet, Category, Dataset, Section, Study
+from .panel import figure_lines
+from .synthesize import CategoryFigures
 from .references import vancouver
 from .slides import Deck, Paragraph, Slide, TableBlock, TextBlock
 from .themes import Box, Theme
@@ -45,16 +47,15 @@ def measure_for(theme: Theme) -> Measure:
                    theme.size("line_spacing"))
 
 
-def build_deck(dataset: Dataset, theme: Theme) -> Deck:
+def build_deck(dataset: Dataset, theme: Theme, category_figures: tuple[CategoryFigures, ...]) -> Deck:
     """All slides of the deck, in order, paginated."""
     m = measure_for(theme)
     slides = [cover_slide(dataset, theme)]
     label = dataset.info.label("continued")
     slides += text_slides("text", dataset.context, theme, m, label)
-    for category in dataset.categories:
+    for category, figures in zip(dataset.categories, category_figures):
         slides += table_slides(category, dataset, theme, m)
-        if category.synthesis:
-            slides += text_slides("synthesis", Section(category.title, category.synthesis), theme, m, label)
+        slides += synthesis_slides(category, figure_lines(figures, dataset.info), dataset, theme, m)
     slides += trial_slides(dataset, theme, m)
     slides += text_slides("text", dataset.conclusion, theme, m, label)
     slides += reference_slides(dataset, theme, m)
@@ -111,15 +112,42 @@ def bullet_paragraphs(bullets: tuple[Bullet, ...], theme: Theme, scale: float) -
     return paragraphs
 
 
-def text_slides(kind: str, section: Section, theme: Theme, m: Measure, label: str) -> list[Slide]:
+def text_slides(kind: str, section: Section, theme: Theme, m: Measure, label: str,
+                box_key: str = "content") -> list[Slide]:
     """Bullet slides for `section`, shrunk a little or continued to fit."""
-    box = theme.box("content")
+    box = theme.box(box_key)
     for scale in SHRINK_STEPS:
         pages = paginate_paragraphs(bullet_paragraphs(section.bullets, theme, scale), box, m)
         if len(pages) == 1:
             break
     return [Slide(kind, continued(french(section.title), i, label), (TextBlock(box, tuple(page)),))
             for i, page in enumerate(pages)]
+
+
+def synthesis_slides(category: Category, lines: list[str], dataset: Dataset, theme: Theme,
+                     m: Measure) -> list[Slide]:
+    """The author's synthesis bullets, with the computed « Données » panel beside the first slide."""
+    panel = data_panel(lines, dataset.info.label("figures_title"), theme, m)
+    if not category.synthesis:
+        return [Slide("synthesis", french(category.title), (panel,))]
+    section = Section(category.title, category.synthesis)
+    slides = text_slides("synthesis", section, theme, m, dataset.info.label("continued"), "synthesis_bullets")
+    first = slides[0]
+    return [replace(first, blocks=(*first.blocks, panel)), *slides[1:]]
+
+
+def data_panel(lines: list[str], heading: str, theme: Theme, m: Measure) -> TextBlock:
+    """A filled panel of computed figures, shrunk until it fits its box."""
+    box = theme.box("synthesis_panel")
+    pad = theme.settings["panel"]["padding_in"] * 72
+    inner = Box(box.x, box.y, box.w - round(2 * pad * EMU_PER_PT), box.h - round(2 * pad * EMU_PER_PT))
+    size = theme.size("sub_body_pt")
+    for scale in SHRINK_STEPS + (0.7, 0.6):
+        paragraphs = [Paragraph(heading, size * scale, -1, True, "primary")]
+        paragraphs += [Paragraph(line, size * 0.85 * scale, -1, space_before_pt=size * 0.5 * scale) for line in lines]
+        if len(paginate_paragraphs(paragraphs, inner, m)) == 1:
+            break
+    return TextBlock(box, tuple(paragraphs), "panel", theme.settings["panel"]["fill"], pad)
 
 
 def continued(title: str, index: int, label: str) -> str:

@@ -104,11 +104,15 @@ CATEGORIES = Fields({"categories": ListOf(Fields({
 TRIALS = Fields({"title": TEXT, "trials": ListOf(Fields({"title": TEXT, "schedule": Scalar("text")}),
                                                  required=True)})
 
+LABEL_KEYS = ("continued", "references", "notes_references", "figures_title", "figures_studies", "study_one",
+              "study_many", "figures_local_control", "figures_pooled", "figures_pcr", "figures_r0",
+              "figures_wound", "figures_method")
+
 DECK = Fields({
     "title": TEXT, "subtitle": OPT_TEXT, "authors": ListOf(TEXT), "event": OPT_TEXT,
     "date": Scalar("date"), "institution": OPT_TEXT, "slug": TEXT,
     "columns": ListOf(TEXT, required=True, min_items=len(CELL_KEYS)),
-    "labels": Fields({"continued": TEXT, "references": TEXT, "notes_references": TEXT}),
+    "labels": Fields({key: TEXT for key in LABEL_KEYS}),
 })
 
 

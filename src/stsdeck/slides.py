@@ -25,7 +25,9 @@ class TextBlock:
 
     box: Box
     paragraphs: tuple[Paragraph, ...]
-    role: str = "body"  # body | cover_title | cover_meta
+    role: str = "body"  # body | cover_title | cover_meta | panel
+    fill: str = ""  # theme colour key of the background, if any
+    padding_pt: float = 0.0  # inner margin between the box edge and the text
 
 
 @dataclass(frozen=True)

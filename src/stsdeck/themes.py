@@ -19,7 +19,8 @@ REQUIRED = {
                "band_fill", "rule"),
     "sizes": ("title_slide_pt", "subtitle_pt", "meta_pt", "title_pt", "body_pt", "sub_body_pt",
               "table_pt", "table_header_pt", "footer_pt", "line_spacing"),
-    "boxes": ("title", "content", "cover_title", "cover_meta", "footer"),
+    "boxes": ("title", "content", "cover_title", "cover_meta", "footer", "synthesis_bullets", "synthesis_panel"),
+    "panel": ("padding_in", "fill"),
     "table": ("cell_margin_x_in", "cell_margin_y_in", "column_weights"),
     "footer": ("text", "slide_numbers"),
 }

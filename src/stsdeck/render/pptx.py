@@ -82,11 +82,18 @@ def _textbox(pptx_slide: Any, box: Box) -> Any:
 def _fill_text(shape: Any, block: TextBlock, theme: Theme) -> None:
     from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE
 
+    from pptx.dml.color import RGBColor
+    from pptx.util import Pt
+
     frame = shape.text_frame
     frame.clear()
     frame.word_wrap = True
     frame.auto_size = MSO_AUTO_SIZE.NONE
-    frame.margin_left = frame.margin_right = frame.margin_top = frame.margin_bottom = 0
+    margin = Pt(block.padding_pt)
+    frame.margin_left = frame.margin_right = frame.margin_top = frame.margin_bottom = margin
+    if block.fill:
+        shape.fill.solid()
+        shape.fill.fore_color.rgb = RGBColor.from_string(theme.color(block.fill).lstrip("#"))
     frame.vertical_anchor = MSO_ANCHOR.BOTTOM if block.role == "cover_title" else MSO_ANCHOR.TOP
     for index, p in enumerate(block.paragraphs):
         paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
