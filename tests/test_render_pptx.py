@@ -99,3 +99,11 @@ def test_table_continues_with_header_repeated(built: dict[str, Path]) -> None:
     assert len(headers) > 4
     assert all(h == headers[0] for h in headers)
     assert headers[0][0] == "Auteurs/année" and headers[0][-1] == "Survie à 5\u00a0ans"
+
+
+def test_same_inputs_give_identical_bytes(built: dict[str, Path], tmp_path: Path) -> None:
+    from stsdeck.build import BuildConfig, build
+
+    again = {p.suffix.lstrip("."): p for p in build(BuildConfig(DATA, tmp_path)).written}
+    assert again["pptx"].read_bytes() == built["pptx"].read_bytes()
+    assert again["pdf"].read_bytes() == built["pdf"].read_bytes()

@@ -49,12 +49,23 @@ class TableBlock:
 
 
 @dataclass(frozen=True)
+class ChartBlock:
+    """A chart drawn once: PNG for the PPTX, SVG for the PDF, with its alt text."""
+
+    box: Box
+    key: str
+    png: bytes
+    svg: bytes
+    alt: str
+
+
+@dataclass(frozen=True)
 class Slide:
     """A slide: its kind (picks the layout), title, blocks and speaker notes."""
 
-    kind: str  # cover | text | table | synthesis | references
+    kind: str  # cover | text | table | synthesis | chart | references
     title: str
-    blocks: tuple[TextBlock | TableBlock, ...]
+    blocks: tuple[TextBlock | TableBlock | ChartBlock, ...]
     notes: str = ""
     title_pt: float = 0.0  # set by the deck builder once the title is measured
 

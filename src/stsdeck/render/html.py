@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 
 from ..measure import EMU_PER_PT
-from ..slides import Deck, TableBlock
+from ..slides import ChartBlock, Deck, TableBlock
 from ..themes import Box, Theme
 
 TEMPLATE = "deck.html.j2"
@@ -30,6 +31,8 @@ def environment(theme: Theme) -> Any:
                       undefined=StrictUndefined, keep_trailing_newline=True)
     env.filters.update(pt=_pt, box=_style)
     env.tests["table"] = lambda block: isinstance(block, TableBlock)
+    env.tests["chart"] = lambda block: isinstance(block, ChartBlock)
+    env.filters["svg_uri"] = lambda data: "data:image/svg+xml;base64," + base64.b64encode(data).decode("ascii")
     return env
 
 

@@ -13,6 +13,11 @@ from ..themes import Theme
 from .html import render_html
 
 
+def data_uri(url: str) -> bool:
+    """True for an inline data: URI (the charts), which reads nothing."""
+    return url.startswith("data:")
+
+
 def allowed_path(url: str, roots: tuple[Path, ...]) -> Path | None:
     """The local file `url` names if it lies inside one of `roots`, else None."""
     parsed = urlparse(url)
@@ -33,6 +38,8 @@ def confined_fetcher(roots: tuple[Path, ...]) -> Any:
         refused: list[str]
 
         def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+            if data_uri(url):
+                return super().fetch(url, headers)
             path = allowed_path(url, roots)
             if path is None:
                 self.refused.append(url)
@@ -40,7 +47,7 @@ def confined_fetcher(roots: tuple[Path, ...]) -> Any:
             mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
             return URLFetcherResponse(url, path.read_bytes(), headers={"Content-Type": mime})
 
-    fetcher = ConfinedFetcher(allowed_protocols=("file",), allow_redirects=False)
+    fetcher = ConfinedFetcher(allowed_protocols=("file", "data"), allow_redirects=False)
     fetcher.refused = []
     return fetcher
 

@@ -7,7 +7,7 @@ import io
 from typing import Any
 
 from ..measure import EMU_PER_PT
-from ..slides import Deck, Paragraph, Slide, TableBlock, TextBlock
+from ..slides import ChartBlock, Deck, Paragraph, Slide, TableBlock, TextBlock
 from ..themes import Box, Theme
 
 SLIDE_W, SLIDE_H = 12192000, 6858000
@@ -29,6 +29,21 @@ def render_pptx(deck: Deck, theme: Theme) -> bytes:
     _set_properties(prs, deck)
     out = io.BytesIO()
     prs.save(out)
+    return fixed_zip_dates(out.getvalue(), deck.date)
+
+
+def fixed_zip_dates(data: bytes, iso_date: str) -> bytes:
+    """The same zip with every entry dated `iso_date`, so equal inputs give equal bytes."""
+    import zipfile
+
+    stamp = (*dt.date.fromisoformat(iso_date).timetuple()[:3], 0, 0, 0)
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for entry in source.infolist():
+            info = zipfile.ZipInfo(entry.filename, date_time=stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            target.writestr(info, source.read(entry))
     return out.getvalue()
 
 
@@ -49,6 +64,8 @@ def _fill_slide(pptx_slide: Any, slide: Slide, number: int, theme: Theme) -> Non
     for block in blocks:
         if isinstance(block, TableBlock):
             _add_table(pptx_slide, block, theme)
+        elif isinstance(block, ChartBlock):
+            _add_chart(pptx_slide, block)
         elif slide.kind == "cover" and len(pptx_slide.placeholders) > 1:
             _fill_text(_placed(pptx_slide.placeholders[1], block.box), block, theme)
         else:
@@ -142,6 +159,14 @@ def _set_bullet(paragraph: Any, p: Paragraph) -> None:
         return
     ppr.append(ppr.makeelement(qn("a:buFont"), {"typeface": "Arial"}))
     ppr.append(ppr.makeelement(qn("a:buChar"), {"char": BULLETS[p.level]}))
+
+
+def _add_chart(pptx_slide: Any, block: ChartBlock) -> None:
+    """The chart's PNG as a picture whose description is the alt text."""
+    box = block.box
+    picture = pptx_slide.shapes.add_picture(io.BytesIO(block.png), box.x, box.y, box.w, box.h)
+    picture._element.nvPicPr.cNvPr.set("descr", block.alt)
+    picture.name = f"Graphique {block.key}"
 
 
 def _add_table(pptx_slide: Any, block: TableBlock, theme: Theme) -> None:
