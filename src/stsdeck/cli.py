@@ -22,7 +22,27 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("--data", type=Path, default=Path("data"), help="dossier de données (défaut : data/)")
     for command in (b, c):
         command.add_argument("--strict", action="store_true", help="les avertissements deviennent des erreurs")
+    t = sub.add_parser("template", help="créer ou vérifier un modèle d'établissement")
+    tsub = t.add_subparsers(dest="action", required=True, metavar="action")
+    new = tsub.add_parser("new", help="créer templates/NOM/ à partir d'un modèle existant")
+    new.add_argument("name", help="nom du nouveau modèle")
+    new.add_argument("--from", dest="source", default="default", help="modèle de départ (défaut : default)")
+    tcheck = tsub.add_parser("check", help="vérifier un modèle (masque, dispositions, logo, polices, couleurs)")
+    tcheck.add_argument("name", help="nom ou dossier du modèle")
     return p
+
+
+def template_command(args: argparse.Namespace) -> int:
+    """`stsdeck template new|check`."""
+    from .themes import load_theme
+    from .scaffold import new_template
+
+    if args.action == "new":
+        print(f"modèle créé : {new_template(args.name, args.source, Path.cwd())}")
+        return 0
+    theme = load_theme(args.name)
+    print(f"modèle « {theme.name} » valide ({theme.folder})")
+    return 0
 
 
 def run(argv: list[str]) -> int:
@@ -31,6 +51,8 @@ def run(argv: list[str]) -> int:
 
     args = parser().parse_args(argv)
     try:
+        if args.command == "template":
+            return template_command(args)
         if args.command == "check":
             report = check(args.data, args.strict)
             print(f"Données valides : {report.studies} études.")

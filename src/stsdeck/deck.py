@@ -90,10 +90,12 @@ def cover_slide(dataset: Dataset, theme: Theme) -> Slide:
     title = TextBlock(theme.box("cover_title"),
                       (Paragraph(french(info.title), theme.size("title_slide_pt"), -1, True, "primary"),),
                       "cover_title")
-    lines = [info.subtitle, ", ".join(info.authors), info.institution, info.event, _french_date(info.date)]
-    meta = tuple(Paragraph(french(text), theme.size("subtitle_pt" if i == 0 else "meta_pt"), -1,
-                           False, "text" if i == 0 else "muted", 0 if i == 0 else 6)
-                 for i, text in enumerate(lines) if text)
+    values = {"subtitle": info.subtitle, "authors": ", ".join(info.authors), "institution": info.institution,
+              "event": info.event, "date": _french_date(info.date)}
+    fields = [f for f in theme.settings.get("cover_fields", list(values)) if values.get(f)]
+    meta = tuple(Paragraph(french(values[f]), theme.size("subtitle_pt" if f == "subtitle" else "meta_pt"), -1,
+                           False, "text" if f == "subtitle" else "muted", 0 if i == 0 else 6)
+                 for i, f in enumerate(fields))
     return Slide("cover", french(info.title), (title, TextBlock(theme.box("cover_meta"), meta, "cover_meta")))
 
 

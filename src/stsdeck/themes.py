@@ -1,7 +1,8 @@
-"""Locate and validate a template folder and read its theme file."""
+"""Locate a template folder (search path, `extends`), merge and validate its theme file."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,7 @@ from .errors import TemplateError
 
 BUILTIN = Path(__file__).resolve().parents[2] / "templates"  # the repository's templates/ (editable install)
 EMU_PER_INCH = 914400
+THEME_FILE = "theme.yaml"
 
 REQUIRED = {
     "fonts": ("pptx_family", "pdf_family", "files"),
@@ -19,12 +21,17 @@ REQUIRED = {
                "band_fill", "rule"),
     "sizes": ("title_slide_pt", "subtitle_pt", "meta_pt", "title_pt", "body_pt", "sub_body_pt",
               "table_pt", "table_header_pt", "footer_pt", "line_spacing"),
-    "boxes": ("title", "content", "cover_title", "cover_meta", "footer", "synthesis_bullets", "synthesis_panel"),
-    "panel": ("padding_in", "fill"),
+    "boxes": ("title", "content", "cover_title", "cover_meta", "footer", "synthesis_bullets",
+              "synthesis_panel", "logo"),
     "table": ("cell_margin_x_in", "cell_margin_y_in", "column_weights"),
     "footer": ("text", "slide_numbers"),
+    "panel": ("padding_in", "fill"),
+    "layouts": ("title", "text", "table", "chart"),
 }
-FONT_FACES = ("regular", "bold", "italic", "bold_italic")
+FONT_FACES = ("regular", "bold")
+FILE_KEYS = ("master", "logo")
+COLOR = re.compile(r"^#[0-9A-Fa-f]{6}$")
+COVER_FIELDS = ("subtitle", "authors", "institution", "event", "date")
 
 
 @dataclass(frozen=True)
@@ -45,11 +52,12 @@ class Box:
 
 @dataclass(frozen=True)
 class Theme:
-    """A validated template: its folder and the look it declares."""
+    """A validated template: its folders (own first, then what it extends) and merged settings."""
 
     folder: Path
     name: str
     settings: dict[str, Any]
+    folders: tuple[Path, ...] = ()
 
     def color(self, key: str) -> str:
         """A colour as #RRGGBB."""
@@ -64,8 +72,17 @@ class Theme:
         return Box.inches(self.settings["boxes"][key])
 
     def font_file(self, face: str = "regular") -> Path:
-        """Path of a font face file inside the template folder."""
-        return self.folder / self.settings["fonts"]["files"][face]
+        """Absolute path of a font face file."""
+        return Path(self.settings["fonts"]["files"][face])
+
+    def file(self, key: str) -> Path | None:
+        """Absolute path of the master or logo, if the template declares one."""
+        value = self.settings.get(key)
+        return Path(value) if value else None
+
+    def layout(self, key: str) -> str:
+        """Name of the master layout used for `key` slides (title, text, table, chart)."""
+        return self.settings["layouts"][key]
 
     @property
     def table(self) -> dict[str, Any]:
@@ -75,32 +92,82 @@ class Theme:
 
 def template_root(template: str | Path | None, project: Path | None = None) -> Path:
     """The folder of `template`: a path, a project template name, or a built-in one."""
-    if template is None:
-        template = "default"
-    candidate = Path(template)
-    if candidate.is_dir():
-        return candidate
-    for base in (project or Path.cwd()) / "templates", BUILTIN:
-        if (base / str(template)).is_dir():
-            return base / str(template)
-    raise TemplateError(f"modèle « {template} » introuvable (ni dossier, ni templates/{template}, ni modèle intégré)")
+    name = str(template or "default")
+    candidate = Path(name)
+    if candidate.is_dir() and (candidate / THEME_FILE).is_file():
+        return candidate.resolve()
+    for base in ((project or Path.cwd()) / "templates", BUILTIN):
+        if (base / name / THEME_FILE).is_file():
+            return (base / name).resolve()
+    raise TemplateError(f"modèle « {name} » introuvable (ni dossier, ni templates/{name}/, ni modèle intégré)")
+
+
+def _read_layer(folder: Path) -> dict[str, Any]:
+    """One template's own theme file, its file paths made absolute."""
+    path = folder / THEME_FILE
+    try:
+        settings = yaml.safe_load(path.read_text(encoding="utf-8-sig")) or {}
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise TemplateError(f"{path}: fichier de thème illisible ({exc})") from exc
+    if not isinstance(settings, dict):
+        raise TemplateError(f"{path}: attendu un tableau de champs")
+    files = (settings.get("fonts") or {}).get("files") or {}
+    for face, value in files.items():
+        files[face] = str(folder / value)
+    for key in FILE_KEYS:
+        if settings.get(key):
+            settings[key] = str(folder / settings[key])
+    return settings
+
+
+def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    """`override` on top of `base`, mappings merged key by key."""
+    merged = dict(base)
+    for key, value in override.items():
+        both = isinstance(value, dict) and isinstance(base.get(key), dict)
+        merged[key] = _merge(base[key], value) if both else value
+    return merged
+
+
+def template_chain(template: str | Path | None, project: Path | None = None) -> list[Path]:
+    """The template's folder followed by every folder it extends, nearest first."""
+    chain = [template_root(template, project)]
+    while parent := (yaml.safe_load((chain[-1] / THEME_FILE).read_text(encoding="utf-8-sig")) or {}).get("extends"):
+        folder = template_root(parent, project)
+        if folder in chain:
+            raise TemplateError(f"{chain[-1] / THEME_FILE}: extends: héritage circulaire vers « {parent} »")
+        chain.append(folder)
+    return chain
 
 
 def load_theme(template: str | Path | None = None, project: Path | None = None) -> Theme:
-    """Read and validate the theme of `template`; list everything missing at once."""
-    folder = template_root(template, project).resolve()
-    path = folder / "theme.yaml"
-    if not path.is_file():
-        raise TemplateError(f"{path}: fichier de thème manquant")
-    settings = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    missing = [f"{section}.{key}" for section, keys in REQUIRED.items()
-               for key in keys if key not in (settings.get(section) or {})]
-    missing += [f"fonts.files.{face}" for face in FONT_FACES
-                if not missing and face not in settings["fonts"]["files"]]
-    if missing:
-        raise TemplateError(f"{path}: champs manquants : {', '.join(missing)}")
-    theme = Theme(folder, settings.get("name", folder.name), settings)
-    unreadable = [str(theme.font_file(f)) for f in FONT_FACES if not theme.font_file(f).is_file()]
-    if unreadable:
-        raise TemplateError(f"{path}: police introuvable : {', '.join(unreadable)}")
+    """Read, merge and validate the theme of `template`; every problem is listed at once."""
+    chain = template_chain(template, project)
+    settings: dict[str, Any] = {}
+    for folder in reversed(chain):
+        settings = _merge(settings, _read_layer(folder))
+    theme = Theme(chain[0], settings.get("name", chain[0].name), settings, tuple(chain))
+    problems = theme_problems(theme)
+    if problems:
+        raise TemplateError(f"modèle « {theme.name} » ({chain[0]}) :\n" + "\n".join(f"  - {p}" for p in problems))
     return theme
+
+
+def theme_problems(theme: Theme) -> list[str]:
+    """What the template lacks or gets wrong: fields, colours, fonts, logo, master layouts."""
+    from .assets import file_problems, master_problems
+
+    settings = theme.settings
+    problems = [f"champ manquant : {section}.{key}" for section, keys in REQUIRED.items()
+                for key in keys if key not in (settings.get(section) or {})]
+    if problems:
+        return problems
+    problems += [f"couleur invalide : colors.{k} = « {v} » (attendu #RRGGBB)"
+                 for k, v in settings["colors"].items() if not COLOR.match(str(v))]
+    problems += [f"cover_fields : champ « {f} » inconnu (attendu : {', '.join(COVER_FIELDS)})"
+                 for f in settings.get("cover_fields", []) if f not in COVER_FIELDS]
+    problems += file_problems(theme)
+    master = theme.file("master")
+    if master and master.is_file():
+        problems += master_problems(theme)
+    return problems

@@ -7,7 +7,7 @@ from typing import Any
 
 from ..measure import EMU_PER_PT
 from ..slides import ChartBlock, Deck, TableBlock
-from ..themes import Box, Theme
+from ..themes import BUILTIN, Box, Theme
 
 TEMPLATE = "deck.html.j2"
 
@@ -21,12 +21,13 @@ def _style(box: Box) -> str:
 
 
 def environment(theme: Theme) -> Any:
-    """A Jinja2 environment over the template folder, then the built-in default."""
-    from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
+    """Jinja2 over the template's folders, nearest first; `{% extends "default/deck.html.j2" %}`
+    (or any parent's name) reaches the parent's file."""
+    from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, StrictUndefined, select_autoescape
 
-    from ..themes import BUILTIN
-
-    loader = ChoiceLoader([FileSystemLoader(str(theme.folder)), FileSystemLoader(str(BUILTIN / "default"))])
+    folders = [*theme.folders, BUILTIN / "default"]
+    prefixed = PrefixLoader({folder.name: FileSystemLoader(str(folder)) for folder in reversed(folders)})
+    loader = ChoiceLoader([prefixed, *(FileSystemLoader(str(folder)) for folder in folders)])
     env = Environment(loader=loader, autoescape=select_autoescape(["html", "j2"], default=True),
                       undefined=StrictUndefined, keep_trailing_newline=True)
     env.filters.update(pt=_pt, box=_style)
@@ -41,4 +42,24 @@ def render_html(deck: Deck, theme: Theme) -> str:
     template = environment(theme).get_template(TEMPLATE)
     return template.render(deck=deck, theme=theme.settings, slides=deck.slides,
                            title_box=theme.box("title"), footer_box=theme.box("footer"),
-                           spacing=theme.size("line_spacing"))
+                           spacing=theme.size("line_spacing"), stylesheets=stylesheets(theme),
+                           fonts={face: theme.font_file(face).as_uri() for face in ("regular", "bold")},
+                           logo=_logo(theme))
+
+
+def stylesheets(theme: Theme) -> list[str]:
+    """URIs of the deck.css of every template in the chain, farthest first (nearest wins)."""
+    folders = [BUILTIN / "default", *reversed(theme.folders)]
+    unique = list(dict.fromkeys(folder.resolve() for folder in folders))
+    return [(f / "deck.css").as_uri() for f in unique if (f / "deck.css").is_file()]
+
+
+def _logo(theme: Theme) -> dict[str, str] | None:
+    """The logo's URI and CSS box, if the template has one."""
+    from ..assets import logo_box
+
+    path = theme.file("logo")
+    if path is None:
+        return None
+    x, y, w, h = logo_box(path, theme.box("logo"))
+    return {"uri": path.as_uri(), "style": _style(Box(x, y, w, h))}

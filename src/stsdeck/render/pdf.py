@@ -67,7 +67,7 @@ def render_pdf(deck: Deck, theme: Theme) -> bytes:
 
 
 def theme_roots(theme: Theme) -> tuple[Path, ...]:
-    """Folders the PDF may read from: the template and the built-in default it falls back on."""
+    """Folders the PDF may read from: the template, those it extends, and the built-in default."""
     from ..themes import BUILTIN
 
-    return (theme.folder, BUILTIN / "default")
+    return (*theme.folders, BUILTIN / "default")

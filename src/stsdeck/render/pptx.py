@@ -11,29 +11,48 @@ from ..slides import ChartBlock, Deck, Paragraph, Slide, TableBlock, TextBlock
 from ..themes import Box, Theme
 
 SLIDE_W, SLIDE_H = 12192000, 6858000
-LAYOUTS = {"cover": "Title Slide"}
-DEFAULT_LAYOUT = "Title Only"
+LAYOUT_OF_KIND = {"cover": "title", "table": "table", "chart": "chart"}  # other kinds use "text"
 BULLETS = {0: "•", 1: "–"}
+APP_XML = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+           b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
+           b"<Application>stsdeck</Application></Properties>")
 
 
 def render_pptx(deck: Deck, theme: Theme) -> bytes:
-    """The deck as PowerPoint bytes."""
-    from pptx import Presentation
-
-    prs = Presentation()
-    _widen_master(prs)
+    """The deck as PowerPoint bytes, on the template's master if it has one."""
+    prs = _presentation(theme)
     layouts = {layout.name: layout for layout in prs.slide_layouts}
     for number, slide in enumerate(deck.slides, 1):
-        layout = layouts[LAYOUTS.get(slide.kind, DEFAULT_LAYOUT)]
+        layout = layouts[theme.layout(LAYOUT_OF_KIND.get(slide.kind, "text"))]
         _fill_slide(prs.slides.add_slide(layout), slide, number, theme)
     _set_properties(prs, deck)
     out = io.BytesIO()
     prs.save(out)
-    return fixed_zip_dates(out.getvalue(), deck.date)
+    return normalized_package(out.getvalue(), deck.date)
 
 
-def fixed_zip_dates(data: bytes, iso_date: str) -> bytes:
-    """The same zip with every entry dated `iso_date`, so equal inputs give equal bytes."""
+def _presentation(theme: Theme) -> Any:
+    """An empty presentation: the template's master without its slides, or python-pptx's, widened."""
+    from pptx import Presentation
+
+    from ..assets import open_master
+
+    master = theme.file("master")
+    if master is None:
+        prs = Presentation()
+        _widen_master(prs)
+        return prs
+    prs = open_master(master)
+    slide_ids = prs.slides._sldIdLst
+    for slide_id in list(slide_ids):
+        prs.part.drop_rel(slide_id.rId)
+        slide_ids.remove(slide_id)
+    return prs
+
+
+def normalized_package(data: bytes, iso_date: str) -> bytes:
+    """The package with entries dated `iso_date` and neutral app properties (no company, no
+    template author), so equal inputs give equal bytes and nothing personal leaks from a master."""
     import zipfile
 
     stamp = (*dt.date.fromisoformat(iso_date).timetuple()[:3], 0, 0, 0)
@@ -43,7 +62,8 @@ def fixed_zip_dates(data: bytes, iso_date: str) -> bytes:
             info = zipfile.ZipInfo(entry.filename, date_time=stamp)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
-            target.writestr(info, source.read(entry))
+            content = APP_XML if entry.filename == "docProps/app.xml" else source.read(entry)
+            target.writestr(info, content)
     return out.getvalue()
 
 
@@ -74,6 +94,11 @@ def _fill_slide(pptx_slide: Any, slide: Slide, number: int, theme: Theme) -> Non
         ph._element.getparent().remove(ph._element)
     if slide.kind != "cover":
         _add_footer(pptx_slide, number, theme)
+    if theme.file("logo") and theme.settings.get("logo_on_slides", True):
+        from ..assets import logo_box
+
+        x, y, w, h = logo_box(theme.file("logo"), theme.box("logo"))
+        pptx_slide.shapes.add_picture(str(theme.file("logo")), x, y, w, h).name = "Logo"
     if slide.notes:
         pptx_slide.notes_slide.notes_text_frame.text = slide.notes
 

@@ -1,0 +1,233 @@
+"""Charts: keys and order, PNG resolution, SVG validity, determinism, French labels from data/charts.yaml."""
+
+from __future__ import annotations
+
+import ast
+import copy
+import dataclasses
+import io
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+import yaml
+from PIL import Image
+
+from stsdeck import charts as charts_module
+from stsdeck.charts import KEYS, Chart, draw_charts, first_eqd2, number, palette, percent
+from stsdeck.radiobiology import ASSUMPTION
+from stsdeck.validate import load_dataset
+
+from .factory import make_dataset
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "data"
+FONT = ROOT / "templates" / "default" / "fonts" / "LiberationSans-Regular.ttf"
+WIDTH, HEIGHT = 12.4, 5.6
+NBSP = "\u00a0"
+
+
+@pytest.fixture(scope="module")
+def dataset():
+    return load_dataset(DATA)
+
+
+@pytest.fixture(scope="module")
+def labels() -> dict:
+    return yaml.safe_load((DATA / "charts.yaml").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def colors() -> dict:
+    theme = yaml.safe_load((ROOT / "templates" / "default" / "theme.yaml").read_text(encoding="utf-8"))
+    return theme["colors"]
+
+
+@pytest.fixture(scope="module")
+def drawn(dataset, labels, colors) -> dict[str, Chart]:
+    return {c.key: c for c in draw_charts(dataset, labels, colors, WIDTH, HEIGHT, font_path=FONT)}
+
+
+def svg_text(chart: Chart) -> str:
+    """Texts of an SVG drawn with svg.fonttype = path: matplotlib keeps each string as a comment."""
+    return chart.svg.decode("utf-8")
+
+
+# --- structure --------------------------------------------------------------------------------------
+
+def test_five_charts_in_order(drawn) -> None:
+    assert tuple(drawn) == KEYS == ("local_control", "pathological_response", "toxicity", "evidence_map",
+                                    "lc_vs_eqd2")
+    assert all(isinstance(c, Chart) and c.title and c.alt for c in drawn.values())
+
+
+def test_png_is_at_least_200_dpi_and_of_the_asked_size(drawn) -> None:
+    for chart in drawn.values():
+        assert chart.png.startswith(b"\x89PNG\r\n\x1a\n")
+        image = Image.open(io.BytesIO(chart.png))
+        assert image.info["dpi"][0] >= 199.5 and image.info["dpi"][1] >= 199.5
+        assert image.size[0] >= WIDTH * 200 - 1 and image.size[1] >= HEIGHT * 200 - 1
+        assert image.size[0] / image.size[1] == pytest.approx(WIDTH / HEIGHT, rel=0.01)
+
+
+def test_svg_parses_and_has_no_date_and_no_font_dependency(drawn) -> None:
+    for chart in drawn.values():
+        root = ET.fromstring(chart.svg)
+        assert root.tag == "{http://www.w3.org/2000/svg}svg"
+        assert root.get("width") == f"{WIDTH * 72:g}pt"
+        assert b"<dc:date>" not in chart.svg
+        assert b"<text" not in chart.svg  # text drawn as paths: the PDF needs no font
+
+
+def test_same_data_gives_identical_bytes(dataset, labels, colors, drawn) -> None:
+    again = draw_charts(dataset, labels, colors, WIDTH, HEIGHT, font_path=FONT)
+    for chart in again:
+        assert chart.png == drawn[chart.key].png, chart.key
+        assert chart.svg == drawn[chart.key].svg, chart.key
+        assert chart.alt == drawn[chart.key].alt
+
+
+def test_default_font_when_no_font_file(dataset, labels, colors) -> None:
+    charts = draw_charts(dataset, labels, colors, 6.0, 3.0)
+    assert len(charts) == 5
+    assert Image.open(io.BytesIO(charts[0].png)).size == (1200, 600)
+
+
+# --- French formatting ------------------------------------------------------------------------------
+
+def test_number_and_percent_are_french() -> None:
+    assert number(77.8) == "77,8"
+    assert number(92.0) == "92"
+    assert number(48.72) == "48,7"
+    assert percent(13.5) == f"13,5{NBSP}%"
+    assert percent(89.02) == f"89{NBSP}%"
+
+
+def test_local_control_shows_decimal_commas_and_horizons(drawn) -> None:
+    chart = drawn["local_control"]
+    assert f"77,8{NBSP}%" in chart.alt
+    assert f"77,8{NBSP}%" in svg_text(chart)
+    assert f"Hazell 2020 (3{NBSP}ans)" in chart.alt and f"Hazell 2020 (3{NBSP}ans)" in svg_text(chart)
+    assert f"Spalek (2{NBSP}ans)" in chart.alt
+    assert "à 5 ans sauf mention" in svg_text(chart).replace(NBSP, " ")
+    assert not re.search(r"\d\.\d", chart.alt)
+
+
+def test_local_control_alt_gives_pooled_estimates(drawn) -> None:
+    alt = drawn["local_control"].alt
+    assert "17 études" in alt.replace(NBSP, " ")
+    assert f"Split course 89{NBSP}% (IC 95{NBSP}% 80,4–94,1, 4 études)" in alt
+
+
+def test_no_decimal_points_in_any_alt_text(drawn) -> None:
+    for chart in drawn.values():
+        assert not re.search(r"\d\.\d", chart.alt), chart.key
+        assert not re.search(r"\d %", chart.alt), chart.key  # always a no-break space before %
+
+
+def test_pathological_response_shows_thresholds(drawn) -> None:
+    chart = drawn["pathological_response"]
+    assert f"45,4{NBSP}% (nécrose >{NBSP}95{NBSP}%)" in chart.alt
+    assert f"13,8{NBSP}%" in svg_text(chart)
+
+
+def test_toxicity_alt_summarises_both_panels(drawn) -> None:
+    alt = drawn["toxicity"].alt
+    assert "Complications de plaie" in alt and "Adjuvante, non rapporté" in alt
+    assert f"Hypofractionnée, 6 valeurs de 11{NBSP}% à 33{NBSP}%" in alt
+
+
+def test_evidence_map_mentions_the_study_without_a_year(drawn, dataset) -> None:
+    undated = [s for s in dataset.studies if s.year is None]
+    assert [s.first_author for s in undated] == ["Spalek"]
+    alt = drawn["evidence_map"].alt
+    assert "Spalek" in alt and "1 étude(s) sans année" in alt
+    assert f"{len(dataset.studies) - 1} études" in alt
+    assert "Spalek" in svg_text(drawn["evidence_map"])  # the note under the chart
+
+
+def test_lc_vs_eqd2_writes_alpha_beta_and_assumption(drawn, labels) -> None:
+    chart = drawn["lc_vs_eqd2"]
+    text = svg_text(chart)
+    assert "α/β = 4" in text.replace(NBSP, " ")
+    assert ASSUMPTION in text.replace(NBSP, " ")
+    assert ASSUMPTION in chart.alt.replace(NBSP, " ")
+    assert "Curtis 2011 (3" in chart.alt and "48,7 Gy" in chart.alt.replace(NBSP, " ")
+
+
+def test_first_eqd2_skips_schedules_without_dose_per_fraction(dataset) -> None:
+    by_key = {s.key: s for s in dataset.studies}
+    assert first_eqd2(by_key["delaney-2003"], 4) == pytest.approx(44.0)
+    assert first_eqd2(by_key["eilber-2001"], 4) == pytest.approx(35 * (1 + 3.5 / 4) / 1.5)
+    assert first_eqd2(by_key["byun-2021"], 4) is None
+
+
+# --- texts come from the YAML -----------------------------------------------------------------------
+
+def test_titles_alt_and_notes_come_from_the_labels(dataset, labels, colors) -> None:
+    changed = copy.deepcopy(labels)
+    for key in KEYS:
+        changed["charts"][key]["title"] = f"TITRE-{key}"
+        changed["charts"][key]["alt"] = f"ALT-{key} " + changed["charts"][key]["alt"]
+    changed["alpha_beta_gy"] = 10
+    changed["notes"]["alpha_beta"] = "NOTE ab={alpha_beta}"
+    changed["designs"]["phase-2"] = "PHASE-DEUX"
+    charts = draw_charts(dataset, changed, colors, 8.0, 4.0)
+    for chart in charts:
+        assert chart.title == f"TITRE-{chart.key}"
+        assert chart.alt.startswith(f"ALT-{chart.key} ")
+    by_key = {c.key: c for c in charts}
+    assert "NOTE ab=10" in by_key["lc_vs_eqd2"].alt
+    assert "PHASE-DEUX" in svg_text(by_key["evidence_map"])
+    # α/β = 10 changes the EQD2 of 3.5 Gy fractions: 28 Gy -> 28 (1 + 0.35) / 1.2 = 31.5 Gy
+    assert "31,5 Gy" in by_key["lc_vs_eqd2"].alt.replace(NBSP, " ")
+
+
+def test_no_french_sentence_in_the_module() -> None:
+    """Every display text lives in data/charts.yaml: the module's strings are keys, formats or names."""
+    source = Path(charts_module.__file__).read_text(encoding="utf-8")
+    tree = ast.parse(source)
+    docstrings = {id(n.body[0].value) for n in ast.walk(tree)
+                  if isinstance(n, (ast.Module, ast.FunctionDef, ast.ClassDef)) and n.body
+                  and isinstance(n.body[0], ast.Expr) and isinstance(n.body[0].value, ast.Constant)}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings:
+            text = node.value
+            assert not re.search(r"[À-ÿ]", text), text
+            assert not re.search(r"[A-Za-z]{2,} [A-Za-z]{2,} [A-Za-z]{2,}", text), text
+            assert text not in {"IC 95 %", "ans", "Phase II", "Gy"}, text
+
+
+def test_every_label_the_charts_use_is_in_the_yaml(labels) -> None:
+    assert labels["alpha_beta_gy"] == 4
+    assert set(labels["designs"]) == {"phase-1", "phase-1-2", "phase-2", "randomized", "prospective",
+                                      "retrospective"}
+    assert set(labels["charts"]) == set(KEYS)
+    for key in KEYS:
+        assert {"title", "alt"} <= set(labels["charts"][key])
+
+
+# --- colours and other datasets ---------------------------------------------------------------------
+
+def test_palette_starts_with_theme_colours_and_is_deterministic(colors) -> None:
+    colours = palette(colors, 4)
+    assert colours[:2] == (colors["primary"], colors["accent"])
+    assert len(set(colours)) == 4
+    assert palette(colors, 4) == colours
+    assert len(palette({}, 12)) == 12
+
+
+def test_synthetic_dataset_and_missing_data(tmp_path: Path, labels, colors) -> None:
+    """One category, no toxicity: every chart still renders; removing all local control gives blank charts."""
+    dataset = load_dataset(make_dataset(tmp_path / "synth", 6, long_cells=False))
+    charts = draw_charts(dataset, labels, colors, 8.0, 4.0)
+    assert [c.key for c in charts] == list(KEYS)
+    assert "Synth, non rapporté" in charts[2].alt
+    bare = dataclasses.replace(dataset, categories=tuple(
+        dataclasses.replace(c, studies=tuple(dataclasses.replace(s, local_control=None, pcr_pct=None, year=None)
+                                             for s in c.studies)) for c in dataset.categories))
+    blank = {c.key: c for c in draw_charts(bare, labels, colors, 8.0, 4.0)}
+    for key in ("local_control", "pathological_response", "evidence_map", "lc_vs_eqd2"):
+        assert "aucune étude ne rapporte" in blank[key].alt, key
+        ET.fromstring(blank[key].svg)

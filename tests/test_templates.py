@@ -1,0 +1,167 @@
+"""Institution templates: lookup, extends, Jinja block override, masters (.pptx/.potx), refusals."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+from pptx import Presentation
+from pypdf import PdfReader
+
+from stsdeck.assets import POTX_TYPE, PPTX_TYPE
+from stsdeck.build import BuildConfig, build
+from stsdeck.cli import run
+from stsdeck.errors import TemplateError
+from stsdeck.themes import BUILTIN, load_theme
+
+from .conftest import DATA
+
+CLINIQUE = BUILTIN / "clinique"
+
+
+@pytest.fixture(scope="module")
+def clinique(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    out = tmp_path_factory.mktemp("clinique")
+    return {p.suffix.lstrip("."): p for p in build(BuildConfig(DATA, out, template="clinique")).written}
+
+
+def pdf_fonts(path: Path) -> set[str]:
+    reader = PdfReader(path)
+    return {str(f.get_object()["/BaseFont"]).split("+")[-1]
+            for page in reader.pages for f in page["/Resources"]["/Font"].values()}
+
+
+def test_clinique_uses_its_master_layouts_fonts_and_no_master_leftovers(clinique: dict[str, Path]) -> None:
+    prs = Presentation(clinique["pptx"])
+    assert len(PdfReader(clinique["pdf"]).pages) == len(prs.slides)
+    layouts = {slide.slide_layout.name for slide in prs.slides}
+    assert layouts == {"Diapositive de titre", "Titre seul"}
+    texts = " ".join(shape.text_frame.text for slide in prs.slides for shape in slide.shapes if shape.has_text_frame)
+    assert "Diapositive du masque" not in texts
+    assert "Clinique Exemple – Réunion de concertation" in texts
+    fonts = {run.font.name for slide in prs.slides for shape in slide.shapes if shape.has_text_frame
+             for p in shape.text_frame.paragraphs for run in p.runs}
+    assert fonts == {"Calibri"}
+    assert pdf_fonts(clinique["pdf"]) == {"Carlito", "Carlito-Bold"}
+
+
+def test_master_metadata_never_leaks(clinique: dict[str, Path]) -> None:
+    props = Presentation(clinique["pptx"]).core_properties
+    assert (props.author, props.last_modified_by) == ("", "")
+    assert props.title == "Radiochimiothérapie des sarcomes des tissus mous"
+    with zipfile.ZipFile(clinique["pptx"]) as package:
+        app = package.read("docProps/app.xml").decode()
+        assert "Clinique Exemple" not in app and "Martin" not in app
+        assert not [n for n in package.namelist() if "Martin" in package.read(n).decode("latin-1")]
+
+
+def test_master_background_and_logo_are_kept(clinique: dict[str, Path]) -> None:
+    prs = Presentation(clinique["pptx"])
+    master = prs.slide_master
+    assert any(shape.shape_type == 13 for shape in master.shapes)  # the logo picture
+    assert b'val="FBF8F4"' in master.part.blob
+
+
+def test_override_one_jinja_block_only(tmp_path: Path) -> None:
+    folder = tmp_path / "pied"
+    folder.mkdir()
+    (folder / "theme.yaml").write_text("name: pied\nextends: default\n", encoding="utf-8")
+    (folder / "deck.html.j2").write_text(
+        '{% extends "default/deck.html.j2" %}\n'
+        '{% block slide_footer %}<div class="footer" style="{{ footer_box | box }}">PIED-DE-PAGE</div>'
+        '{% endblock %}\n', encoding="utf-8")
+    (pdf,) = build(BuildConfig(DATA, tmp_path / "out", ("pdf",), str(folder))).written
+    pages = [page.extract_text() for page in PdfReader(pdf).pages]
+    assert all("PIED-DE-PAGE" in text for text in pages)
+    assert "Contexte" in pages[1] and "Standard" in pages[1]
+
+
+def as_potx(pptx: Path, potx: Path) -> None:
+    out = io.BytesIO()
+    with zipfile.ZipFile(pptx) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for entry in source.infolist():
+            data = source.read(entry)
+            if entry.filename == "[Content_Types].xml":
+                data = data.replace(PPTX_TYPE.encode(), POTX_TYPE.encode())
+            target.writestr(entry, data)
+    potx.write_bytes(out.getvalue())
+
+
+def copy_clinique(tmp_path: Path) -> Path:
+    folder = tmp_path / "etab"
+    shutil.copytree(CLINIQUE, folder)
+    return folder
+
+
+def test_a_potx_master_builds(tmp_path: Path) -> None:
+    folder = copy_clinique(tmp_path)
+    as_potx(folder / "master.pptx", folder / "master.potx")
+    (folder / "master.pptx").unlink()
+    theme = folder / "theme.yaml"
+    theme.write_text(theme.read_text(encoding="utf-8").replace('master: "master.pptx"', 'master: "master.potx"'),
+                     encoding="utf-8")
+    (pptx,) = build(BuildConfig(DATA, tmp_path / "out", ("pptx",), str(folder))).written
+    assert Presentation(pptx).slides[2].slide_layout.name == "Titre seul"
+
+
+def test_a_master_layout_without_title_placeholder_is_refused(tmp_path: Path) -> None:
+    folder = copy_clinique(tmp_path)
+    prs = Presentation(folder / "master.pptx")
+    layout = next(layout for layout in prs.slide_layouts if layout.name == "Titre seul")
+    title = next(p for p in layout.placeholders if p.placeholder_format.idx == 0)
+    title._element.getparent().remove(title._element)
+    prs.save(folder / "master.pptx")
+    with pytest.raises(TemplateError) as error:
+        load_theme(folder)
+    assert str(error.value).splitlines()[1:] == [
+        "  - disposition « Titre seul » (layouts.text) : espace réservé « titre » absent",
+        "  - disposition « Titre seul » (layouts.table) : espace réservé « titre » absent",
+        "  - disposition « Titre seul » (layouts.chart) : espace réservé « titre » absent",
+    ]
+
+
+def test_template_check_lists_every_problem(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = copy_clinique(tmp_path)
+    theme = folder / "theme.yaml"
+    text = theme.read_text(encoding="utf-8").replace('primary: "#7A1F3D"', 'primary: "bordeaux"')
+    text = text.replace('text: "Titre seul"', 'text: "Titre et texte"')
+    theme.write_text(text, encoding="utf-8")
+    (folder / "logo.png").write_bytes(b"<svg xmlns='http://www.w3.org/2000/svg'/>")
+    assert run(["template", "check", str(folder)]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err[1:] == [
+        "  - couleur invalide : colors.primary = « bordeaux » (attendu #RRGGBB)",
+        f"  - logo illisible (PNG ou JPEG attendu ; SVG et WebP refusés) : {folder / 'logo.png'}",
+        "  - disposition « Titre et texte » (layouts.text) absente du masque (disponibles : Diapositive de titre, "
+        "Titre et contenu, Titre de section, Deux contenus, Comparaison, Titre seul, Vide, Contenu avec légende, "
+        "Image avec légende, Titre et texte vertical, Titre vertical et texte)",
+    ]
+
+
+def test_unknown_layout_is_named_with_those_available(tmp_path: Path) -> None:
+    folder = copy_clinique(tmp_path)
+    theme = folder / "theme.yaml"
+    theme.write_text(theme.read_text(encoding="utf-8").replace('text: "Titre seul"', 'text: "Titre et texte"'),
+                     encoding="utf-8")
+    with pytest.raises(TemplateError) as error:
+        load_theme(folder)
+    assert str(error.value).splitlines()[1].startswith(
+        "  - disposition « Titre et texte » (layouts.text) absente du masque (disponibles : Diapositive de titre, "
+        "Titre et contenu")
+
+
+def test_template_new_copies_and_renames(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert run(["template", "new", "ma-clinique", "--from", "clinique"]) == 0
+    theme = load_theme("ma-clinique", tmp_path)
+    assert theme.name == "ma-clinique" and theme.folder == (tmp_path / "templates" / "ma-clinique").resolve()
+    assert run(["template", "new", "ma-clinique"]) == 1
+
+
+def test_lookup_prefers_the_project_folder_then_builtin(tmp_path: Path) -> None:
+    assert load_theme("default", tmp_path).folder == (BUILTIN / "default").resolve()
+    with pytest.raises(TemplateError, match="modèle « absent » introuvable"):
+        load_theme("absent", tmp_path)
