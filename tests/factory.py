@@ -32,7 +32,7 @@ def study(index: int, category: str, long_cells: bool) -> dict:
 def make_dataset(root: Path, count: int, long_cells: bool = True) -> Path:
     """A dataset of `count` studies in one category, with the default deck, context and trials."""
     root.mkdir(parents=True)
-    for name in ("deck.yaml", "context.yaml", "trials.yaml", "conclusion.yaml"):
+    for name in ("deck.yaml", "context.yaml", "trials.yaml", "conclusion.yaml", "charts.yaml"):
         shutil.copy(DATA / name, root / name)
     categories = {"categories": [{"id": "synth", "title": "Catégorie synthétique", "short_title": "Synth",
                                   "setting": "neoadjuvant", "synthesis": ["Une puce de synthèse"]}]}

@@ -60,5 +60,9 @@ def test_check_warns_about_synthesis_claims_and_strict_fails(capsys: pytest.Capt
 
 def test_strict_build_writes_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     data = str(Path(__file__).parents[1] / "data")
-    assert run(["build", "--strict", "--data", data, "--out", str(tmp_path / "out")]) == 1
-    assert not (tmp_path / "out").exists()
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "rtct-stm.pptx").write_bytes(b"previous deck")
+    assert run(["build", "--strict", "--data", data, "--out", str(out)]) == 1
+    assert (out / "rtct-stm.pptx").read_bytes() == b"previous deck"
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == ["rtct-stm.pptx"]

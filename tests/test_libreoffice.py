@@ -60,5 +60,5 @@ def test_libreoffice_renders_the_default_deck_within_its_slides(built: dict[str,
 @needs_office
 def test_libreoffice_renders_forty_long_studies_without_overflow(tmp_path: Path) -> None:
     data = make_dataset(tmp_path / "data", 40)
-    (pptx,) = build(BuildConfig(data, tmp_path / "out", ("pptx",))).written
+    (pptx,) = [p for p in build(BuildConfig(data, tmp_path / "out", ("pptx",))).written if p.suffix == ".pptx"]
     assert_rendered_within(pptx, tmp_path)

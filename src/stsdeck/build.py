@@ -1,21 +1,23 @@
-"""build(): load, validate, model, paginate, render, write — in that order, nothing reaching back."""
+"""build(): load, validate, synthesize, paginate, render, write — each stage feeds the next."""
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from .claims import check_claims, read_source
-from .deck import build_deck
 from .errors import DataError, Problem
+from .manifest import MANIFEST, input_hashes, manifest_bytes, read_manifest, up_to_date
 from .model import Dataset
-from .synthesize import figures
+from .progress import Progress
 from .slides import Deck
-from .themes import Theme, load_theme
+from .themes import Theme, load_theme, template_chain
 from .validate import load_dataset
-from .write import write_outputs
+from .write import output_lock, write_outputs
 
 FORMATS = ("pptx", "pdf")
+CHANGES = "CHANGES.md"
 
 
 @dataclass(frozen=True)
@@ -27,24 +29,18 @@ class BuildConfig:
     formats: tuple[str, ...] = FORMATS
     template: str | None = None
     strict: bool = False
-
-
-def render(deck: Deck, theme: Theme, formats: tuple[str, ...]) -> dict[str, bytes]:
-    """Every requested output as bytes, keyed by file name."""
-    from .render.pdf import render_pdf
-    from .render.pptx import render_pptx
-
-    renderers = {"pptx": render_pptx, "pdf": render_pdf}
-    return {f"{deck.slug}.{fmt}": renderers[fmt](deck, theme) for fmt in formats}
+    quiet: bool = True
 
 
 @dataclass(frozen=True)
 class Report:
-    """What a check or build produced: studies counted, warnings, files written."""
+    """What a check or build produced: studies counted, warnings, files written, what changed."""
 
     studies: int
     warnings: tuple[Problem, ...]
     written: tuple[Path, ...] = ()
+    skipped: bool = False
+    summary: str = ""
 
 
 def checked(data: Path, strict: bool) -> tuple[Dataset, tuple[Problem, ...]]:
@@ -56,17 +52,66 @@ def checked(data: Path, strict: bool) -> tuple[Dataset, tuple[Problem, ...]]:
     return dataset, warnings
 
 
-def build(config: BuildConfig) -> Report:
-    """Build the deck; nothing is written unless every stage succeeded."""
-    theme = load_theme(config.template)
-    dataset, warnings = checked(config.data, config.strict)
-    deck = build_deck(dataset, theme, figures(dataset))
-    outputs = render(deck, theme, config.formats)
-    written = write_outputs(outputs, config.out)
-    return Report(len(dataset.studies), warnings, tuple(written))
-
-
 def check(data: Path, strict: bool = False) -> Report:
     """Validate the dataset and its synthesis claims without writing anything."""
     dataset, warnings = checked(data, strict)
     return Report(len(dataset.studies), warnings)
+
+
+def render(deck: Deck, theme: Theme, formats: tuple[str, ...]) -> dict[str, bytes]:
+    """Every requested output as bytes; the PDF renders in a second process when both are asked."""
+    from .render.pdf import render_pdf
+    from .render.pptx import render_pptx
+
+    renderers = {"pptx": render_pptx, "pdf": render_pdf}
+    if len(formats) < 2 or (os.cpu_count() or 1) < 2:
+        return {f"{deck.slug}.{fmt}": renderers[fmt](deck, theme) for fmt in formats}
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
+
+    with ProcessPoolExecutor(max_workers=1, mp_context=get_context("fork")) as pool:
+        pdf = pool.submit(render_pdf, deck, theme)
+        outputs = {f"{deck.slug}.pptx": render_pptx(deck, theme)} if "pptx" in formats else {}
+        return outputs | {f"{deck.slug}.pdf": pdf.result()}
+
+
+def build(config: BuildConfig) -> Report:
+    """Build the deck into config.out; nothing is rendered when no input changed, nothing is
+    written unless every stage succeeded, and concurrent builds of one folder take turns."""
+    progress = Progress(config.quiet)
+    with output_lock(config.out):
+        inputs = input_hashes(config.data, template_chain(config.template))
+        request = {"formats": list(config.formats), "strict": config.strict}
+        previous = read_manifest(config.out)
+        if up_to_date(previous, inputs, request, config.out):
+            return Report(previous.get("count", 0), (), skipped=True)
+        return _full_build(config, progress, inputs, request, previous)
+
+
+def _full_build(config: BuildConfig, progress: Progress, inputs: dict[str, str], request: dict[str, object],
+                previous: dict[str, object]) -> Report:
+    from .changes import compare, labels_of, markdown, snapshot, summary
+    from .chartcache import charts_for
+    from .deck import build_deck
+    from .synthesize import figures
+
+    progress.stage("Vérification du modèle et des données")
+    theme = load_theme(config.template)
+    dataset, warnings = checked(config.data, config.strict)
+    progress.stage("Calcul des chiffres et des graphiques")
+    category_figures = figures(dataset)
+    charts, cache = charts_for(dataset, theme, config.out)
+    progress.stage("Mise en page des diapositives")
+    deck = build_deck(dataset, theme, category_figures, charts)
+    progress.stage("Rendu " + " et ".join(f.upper() for f in config.formats))
+    outputs = render(deck, theme, config.formats)
+    current = snapshot(dataset, category_figures)
+    changes = compare(previous, current)
+    labels = labels_of(dataset.info)
+    outputs[CHANGES] = markdown(changes, labels).encode("utf-8")
+    manifest = manifest_bytes(inputs, request, outputs, current | {"count": len(dataset.studies)})
+    progress.stage("Écriture")
+    written = write_outputs(cache | outputs | {MANIFEST: manifest}, config.out)
+    progress.done()
+    shown = tuple(p for p in written if p.suffix in (".pptx", ".pdf", ".md"))
+    return Report(len(dataset.studies), warnings, shown, summary=summary(changes, labels))

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from .errors import DataError, Problem
 from .measure import EMU_PER_PT, FontMetrics, metrics, wrap
 from .model import Bullet, Category, Dataset, Section, Study
 from .panel import figure_lines
 from .synthesize import CategoryFigures
+
+if TYPE_CHECKING:
+    from .charts import Chart
 from .references import vancouver
-from .slides import Deck, Paragraph, Slide, TableBlock, TextBlock
+from .slides import ChartBlock, Deck, Paragraph, Slide, TableBlock, TextBlock
 from .themes import Box, Theme
 from .typography import french
 
@@ -47,7 +51,8 @@ def measure_for(theme: Theme) -> Measure:
                    theme.size("line_spacing"))
 
 
-def build_deck(dataset: Dataset, theme: Theme, category_figures: tuple[CategoryFigures, ...]) -> Deck:
+def build_deck(dataset: Dataset, theme: Theme, category_figures: tuple[CategoryFigures, ...],
+               charts: tuple[Chart, ...] = ()) -> Deck:
     """All slides of the deck, in order, paginated."""
     m = measure_for(theme)
     slides = [cover_slide(dataset, theme)]
@@ -56,6 +61,7 @@ def build_deck(dataset: Dataset, theme: Theme, category_figures: tuple[CategoryF
     for category, figures in zip(dataset.categories, category_figures):
         slides += table_slides(category, dataset, theme, m)
         slides += synthesis_slides(category, figure_lines(figures, dataset.info), dataset, theme, m)
+    slides += [chart_slide(chart, theme) for chart in charts]
     slides += trial_slides(dataset, theme, m)
     slides += text_slides("text", dataset.conclusion, theme, m, label)
     slides += reference_slides(dataset, theme, m)
@@ -150,6 +156,12 @@ def data_panel(lines: list[str], heading: str, theme: Theme, m: Measure) -> Text
         if len(paginate_paragraphs(paragraphs, inner, m)) == 1:
             break
     return TextBlock(box, tuple(paragraphs), "panel", theme.settings["panel"]["fill"], pad)
+
+
+def chart_slide(chart: Chart, theme: Theme) -> Slide:
+    """One chart filling the content area (drawn at that size)."""
+    block = ChartBlock(theme.box("content"), chart.key, chart.png, chart.svg, chart.alt)
+    return Slide("chart", chart.title, (block,))
 
 
 def continued(title: str, index: int, label: str) -> str:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
+from typing import Any
 
 CELL_KEYS = ("reference", "design", "patients", "histology", "chemotherapy", "radiotherapy",
              "pcr", "r0", "toxicity", "local_control", "survival")
@@ -167,6 +168,7 @@ class Dataset:
     trials_title: str
     trials: tuple[Trial, ...]
     conclusion: Section
+    chart_labels: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     @property
     def studies(self) -> tuple[Study, ...]:

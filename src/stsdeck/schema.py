@@ -46,6 +46,13 @@ class ListOf:
 
 
 @dataclass(frozen=True)
+class Free:
+    """A mapping whose inner fields are not declared (chart labels)."""
+
+    required: bool = True
+
+
+@dataclass(frozen=True)
 class BulletSpec:
     """A bullet: plain text, or {text, sub: [texts]}."""
 
@@ -106,7 +113,8 @@ TRIALS = Fields({"title": TEXT, "trials": ListOf(Fields({"title": TEXT, "schedul
 
 LABEL_KEYS = ("continued", "references", "notes_references", "figures_title", "figures_studies", "study_one",
               "study_many", "figures_local_control", "figures_pooled", "figures_pcr", "figures_r0",
-              "figures_wound", "figures_method")
+              "figures_wound", "figures_method", "changes_title", "changes_first", "changes_none",
+              "changes_added", "changes_removed", "changes_edited", "changes_figures", "changes_summary")
 
 DECK = Fields({
     "title": TEXT, "subtitle": OPT_TEXT, "authors": ListOf(TEXT), "event": OPT_TEXT,
@@ -114,6 +122,10 @@ DECK = Fields({
     "columns": ListOf(TEXT, required=True, min_items=len(CELL_KEYS)),
     "labels": Fields({key: TEXT for key in LABEL_KEYS}),
 })
+
+
+CHARTS = Fields({"alpha_beta_gy": Scalar("number", low=0.5, high=30), "common": Free(), "notes": Free(),
+                 "designs": Free(), "charts": Free()})
 
 
 def _type_name(value: Any) -> str:
@@ -199,7 +211,8 @@ class Checker:
         self.problems.append(Problem(self.record.file, self.record.line(path), path, message))
 
     def check(self, spec: Any, value: Any, path: str) -> None:
-        handler = {Scalar: self._scalar, Fields: self._fields, ListOf: self._list, BulletSpec: self._bullet}
+        handler = {Scalar: self._scalar, Fields: self._fields, ListOf: self._list, BulletSpec: self._bullet,
+                   Free: self._free}
         handler[type(spec)](spec, value, path)
 
     def _scalar(self, spec: Scalar, value: Any, path: str) -> None:
@@ -229,6 +242,10 @@ class Checker:
             self.add(path, f"attendu au moins {spec.min_items} élément(s), reçu {len(value)}")
         for index, item in enumerate(value):
             self.check(spec.item, item, _child(path, index))
+
+    def _free(self, spec: Free, value: Any, path: str) -> None:
+        if not isinstance(value, dict):
+            self.add(path, f"attendu un tableau de champs, reçu {_type_name(value)}")
 
     def _bullet(self, spec: BulletSpec, value: Any, path: str) -> None:
         if isinstance(value, dict):

@@ -14,7 +14,7 @@ from .model import (Bullet, Category, Cells, Cohort, Dataset, DeckInfo, Rate, Re
                     Section, Study, Toxicity, Trial)
 
 FILES = {"deck.yaml": schema.DECK, "context.yaml": schema.SECTION, "categories.yaml": schema.CATEGORIES,
-         "trials.yaml": schema.TRIALS, "conclusion.yaml": schema.SECTION}
+         "trials.yaml": schema.TRIALS, "conclusion.yaml": schema.SECTION, "charts.yaml": schema.CHARTS}
 
 NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 
@@ -175,4 +175,4 @@ def _dataset(records: dict[str, Record], study_records: list[Record]) -> Dataset
     return Dataset(info=_info(records["deck.yaml"]), context=_section(records["context.yaml"]),
                    categories=categories, trials_title=trials["title"],
                    trials=tuple(Trial(t["title"], t["schedule"]) for t in trials["trials"]),
-                   conclusion=_section(records["conclusion.yaml"]))
+                   conclusion=_section(records["conclusion.yaml"]), chart_labels=records["charts.yaml"].data)

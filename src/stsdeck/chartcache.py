@@ -1,0 +1,58 @@
+"""Charts drawn once per distinct input, reused from the build folder's cache on rebuilds."""
+
+from __future__ import annotations
+
+import base64
+import json
+from pathlib import Path
+
+from .charts import Chart, draw_charts
+from .manifest import PACKAGE, digest, flatten
+from .model import Dataset
+from .themes import Theme
+
+CACHE_DIR = ".stsdeck-cache"
+EMU_PER_INCH = 914400
+
+
+def chart_key(dataset: Dataset, theme: Theme) -> str:
+    """Hash of everything the charts depend on: study values (not cell texts), labels, look, code."""
+    values = [{k: v for k, v in flatten(s).items() if not k.startswith(("cells.", "file"))} for s in dataset.studies]
+    categories = [(c.key, c.short_title) for c in dataset.categories]
+    look = (theme.settings["colors"], theme.settings["boxes"]["content"], theme.font_file("regular").name)
+    code = (PACKAGE / "charts.py").read_bytes() + (PACKAGE / "synthesize.py").read_bytes()
+    text = json.dumps([values, categories, dataset.chart_labels, look], sort_keys=True, ensure_ascii=False)
+    return digest(text.encode() + code)[:20]
+
+
+def cache_name(key: str) -> str:
+    """Name of the cache file, relative to the output folder."""
+    return f"{CACHE_DIR}/charts-{key}.json"
+
+
+def encode(charts: tuple[Chart, ...]) -> bytes:
+    """Charts as JSON bytes (images in base64)."""
+    rows = [{"key": c.key, "title": c.title, "alt": c.alt, "png": base64.b64encode(c.png).decode(),
+             "svg": base64.b64encode(c.svg).decode()} for c in charts]
+    return json.dumps(rows).encode()
+
+
+def decode(data: bytes) -> tuple[Chart, ...]:
+    """Charts from `encode`'s bytes."""
+    return tuple(Chart(r["key"], r["title"], r["alt"], base64.b64decode(r["png"]), base64.b64decode(r["svg"]))
+                 for r in json.loads(data))
+
+
+def charts_for(dataset: Dataset, theme: Theme, out: Path) -> tuple[tuple[Chart, ...], dict[str, bytes]]:
+    """The deck's charts, and the cache entry to write when they had to be drawn."""
+    key = chart_key(dataset, theme)
+    cached = out / cache_name(key)
+    if cached.is_file():
+        try:
+            return decode(cached.read_bytes()), {}
+        except (ValueError, KeyError):
+            pass
+    box = theme.box("content")
+    charts = draw_charts(dataset, dataset.chart_labels, theme.settings["colors"], box.w / EMU_PER_INCH,
+                         box.h / EMU_PER_INCH, font_path=theme.font_file("regular"))
+    return charts, {cache_name(key): encode(charts)}

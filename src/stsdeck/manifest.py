@@ -1,0 +1,75 @@
+"""Build manifest: hashes of every input and output, and a snapshot of studies and figures."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+
+MANIFEST = ".stsdeck-manifest.json"
+PACKAGE = Path(__file__).resolve().parent
+IGNORED = ("__pycache__", ".pyc", ".DS_Store", "~")
+
+
+def digest(data: bytes) -> str:
+    """SHA-256 of `data`, hex."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def _files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*") if p.is_file() and not any(i in p.as_posix() for i in IGNORED))
+
+
+def input_hashes(data: Path, template_folders: list[Path] | tuple[Path, ...]) -> dict[str, str]:
+    """Hash of every data file, template file and stsdeck source file, keyed by a stable name."""
+    hashes = {f"data/{p.relative_to(data).as_posix()}": digest(p.read_bytes()) for p in _files(data)}
+    for folder in template_folders:
+        hashes |= {f"template/{folder.name}/{p.relative_to(folder).as_posix()}": digest(p.read_bytes())
+                   for p in _files(folder)}
+    code = "".join(digest(p.read_bytes()) for p in _files(PACKAGE) if p.suffix == ".py")
+    hashes["stsdeck"] = f"{__version__}:{digest(code.encode())}"
+    return hashes
+
+
+def read_manifest(out: Path) -> dict[str, Any]:
+    """The previous build's manifest, or an empty one."""
+    try:
+        return json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def outputs_intact(manifest: dict[str, Any], out: Path) -> bool:
+    """True when every output the manifest lists is on disk with its recorded hash."""
+    outputs = manifest.get("outputs") or {}
+    return bool(outputs) and all((out / name).is_file() and digest((out / name).read_bytes()) == value
+                                 for name, value in outputs.items())
+
+
+def up_to_date(manifest: dict[str, Any], inputs: dict[str, str], request: dict[str, Any], out: Path) -> bool:
+    """Nothing to do: same inputs, same request, outputs untouched since."""
+    same = manifest.get("inputs") == inputs and manifest.get("request") == request
+    return same and outputs_intact(manifest, out)
+
+
+def flatten(value: Any, prefix: str = "") -> dict[str, Any]:
+    """A nested value as {"path.to[0].field": leaf}, floats rounded to 0.1."""
+    if dataclasses.is_dataclass(value):
+        value = dataclasses.asdict(value)
+    if isinstance(value, dict):
+        return {k: v for key, item in value.items() for k, v in flatten(item, f"{prefix}.{key}" if prefix else key).items()}
+    if isinstance(value, (list, tuple)):
+        return {k: v for i, item in enumerate(value) for k, v in flatten(item, f"{prefix}[{i}]").items()}
+    return {prefix: round(value, 1) if isinstance(value, float) else value}
+
+
+def manifest_bytes(inputs: dict[str, str], request: dict[str, Any], outputs: dict[str, bytes],
+                   snapshot: dict[str, Any]) -> bytes:
+    """The manifest of a build, as stable JSON."""
+    body = {"inputs": inputs, "request": request, "outputs": {n: digest(b) for n, b in sorted(outputs.items())},
+            **snapshot}
+    return json.dumps(body, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8")
