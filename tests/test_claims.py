@@ -25,16 +25,18 @@ FILE = "data/categories.yaml"
 #   33 > 30 + 1.
 # - normofractionated "mono CT = 85% / polyCT = 90-99%" spans 85–99; the 5-year data (Tseng 85, Byun 86.7,
 #   Stubbe 89.9, Danieli 99) span 85–99 too: no finding.
+ACKNOWLEDGED = ("Puce de la revue d'origine conservée mot pour mot ; écart relevé par stsdeck, "
+                "à confirmer par l'auteur")
 EXPECTED = [
-    (10, "categories[0].synthesis[3]",
+    (10, "categories[0].synthesis[3].text",
      "« CL à 5 ans = 78-91% » : les données donnent 77,8–93 % "
      "(Kraybill 2010 : 77,8 % ; Delaney 2003 : 92 % ; Mullen 2014 : 93 %)"),
-    (26, "categories[1].synthesis[5]",
+    (27, "categories[1].synthesis[5].text",
      "« complication plaie 17-50% » : les données donnent 2–50 % (Sanfilippo 2023 : 2 %, grade 3)"),
-    (36, "categories[2].synthesis[3]",
+    (38, "categories[2].synthesis[3].text",
      "« CL = 70-95% » : les données, tous horizons confondus (2 et 5 ans), donnent 67–94 % "
      "(Spalek : 67 % à 2 ans)"),
-    (37, "categories[2].synthesis[4]",
+    (40, "categories[2].synthesis[4].text",
      "« Complications cutanées aigues = 10 – 30% » : les données donnent 11–33 % "
      "(Lu 2018 : 32 % ; Silva 2021 : 33 %)"),
 ]
@@ -47,7 +49,8 @@ def dataset():
 
 def test_findings_on_the_real_data(dataset) -> None:
     found = check_claims(dataset, source=read_source(DATA))
-    assert found == [Problem(FILE, line, field, message, "avertissement") for line, field, message in EXPECTED]
+    assert found == [Problem(FILE, line, field, message, "avertissement", ACKNOWLEDGED)
+                     for line, field, message in EXPECTED]
 
 
 def test_lines_are_0_without_the_source_text(dataset) -> None:
@@ -64,7 +67,8 @@ def test_found_lines_hold_the_bullet_text(dataset) -> None:
 
 def test_a_wider_tolerance_drops_the_split_course_finding(dataset) -> None:
     fields = [p.field for p in check_claims(dataset, tolerance_pct=2.0)]
-    assert fields == ["categories[1].synthesis[5]", "categories[2].synthesis[3]", "categories[2].synthesis[4]"]
+    assert fields == ["categories[1].synthesis[5].text", "categories[2].synthesis[3].text",
+                      "categories[2].synthesis[4].text"]
 
 
 def test_claim_without_data_at_its_horizon(dataset) -> None:

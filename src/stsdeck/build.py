@@ -47,8 +47,9 @@ def checked(data: Path, strict: bool) -> tuple[Dataset, tuple[Problem, ...]]:
     """The validated dataset and its warnings; with `strict`, warnings are errors."""
     dataset = load_dataset(data)
     warnings = tuple(check_claims(dataset, source=read_source(data)))
-    if strict and warnings:
-        raise DataError(warnings)
+    blocking = [w for w in warnings if not w.acknowledged]
+    if strict and blocking:
+        raise DataError(blocking)
     return dataset, warnings
 
 

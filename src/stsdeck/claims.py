@@ -129,12 +129,12 @@ def _fr(value: float) -> str:
     return f"{value:g}".replace(".", ",")
 
 
-def bullet_texts(category: Category, index: int) -> Iterator[tuple[str, str]]:
-    """(field path, text) of each bullet and sub-bullet of a category's synthesis."""
+def bullet_texts(category: Category, index: int) -> Iterator[tuple[str, str, str]]:
+    """(field path, text, acknowledgement) of each bullet and sub-bullet of a category's synthesis."""
     for j, bullet in enumerate(category.synthesis):
         path = f"categories[{index}].synthesis[{j}]"
-        yield (f"{path}.text" if bullet.sub else path), bullet.text
-        yield from ((f"{path}.sub[{k}]", sub) for k, sub in enumerate(bullet.sub))
+        yield (f"{path}.text" if bullet.sub or bullet.acknowledged else path), bullet.text, bullet.acknowledged
+        yield from ((f"{path}.sub[{k}]", sub, bullet.acknowledged) for k, sub in enumerate(bullet.sub))
 
 
 def check_claims(dataset: Dataset, tolerance_pct: float = 1.0, source: Record | None = None) -> list[Problem]:
@@ -142,11 +142,11 @@ def check_claims(dataset: Dataset, tolerance_pct: float = 1.0, source: Record | 
     file = source.file if source else FILE
     problems = []
     for index, category in enumerate(dataset.categories):
-        for field, text in bullet_texts(category, index):
+        for field, text, acknowledged in bullet_texts(category, index):
             for claim in parse_claims(text):
                 if (message := check_claim(claim, category, tolerance_pct)) is not None:
                     line = source.line(field) if source else 0
-                    problems.append(Problem(file, line, field, message, SEVERITY))
+                    problems.append(Problem(file, line, field, message, SEVERITY, acknowledged))
     return sorted(problems)
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from .errors import DataError, StsdeckError
+from .errors import DataError, Problem, StsdeckError
 
 if TYPE_CHECKING:
     from .build import BuildConfig
@@ -92,9 +92,12 @@ def reported(action: Callable[[], int]) -> int:
     return 1
 
 
-def _warn(warnings: tuple[object, ...]) -> None:
+def _warn(warnings: tuple[Problem, ...]) -> None:
     for warning in warnings:
-        print(f"avertissement : {warning}", file=sys.stderr)
+        if warning.acknowledged:
+            print(f"avertissement reconnu ({warning.acknowledged}) : {warning}", file=sys.stderr)
+        else:
+            print(f"avertissement : {warning}", file=sys.stderr)
 
 
 def spreadsheet_command(args: argparse.Namespace) -> int:

@@ -18,6 +18,7 @@ class Problem:
     field: str
     message: str
     severity: str = "erreur"
+    acknowledged: str = ""  # the author's reason, for a warning reviewed in the data
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file

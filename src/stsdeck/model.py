@@ -109,6 +109,7 @@ class Bullet:
 
     text: str
     sub: tuple[str, ...] = ()
+    acknowledged: str = ""  # why a warning about this bullet was reviewed and kept
 
 
 @dataclass(frozen=True)

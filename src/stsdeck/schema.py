@@ -249,7 +249,7 @@ class Checker:
 
     def _bullet(self, spec: BulletSpec, value: Any, path: str) -> None:
         if isinstance(value, dict):
-            self._fields(Fields({"text": TEXT, "sub": ListOf(TEXT)}), value, path)
+            self._fields(Fields({"text": TEXT, "sub": ListOf(TEXT), "acknowledged": OPT_TEXT}), value, path)
         else:
             self._scalar(TEXT, value, path)
 

@@ -129,7 +129,8 @@ def _french(value: float) -> str:
 
 
 def _bullets(items: list[Any]) -> tuple[Bullet, ...]:
-    return tuple(Bullet(i) if isinstance(i, str) else Bullet(i["text"], tuple(i.get("sub", []))) for i in items)
+    return tuple(Bullet(i) if isinstance(i, str) else Bullet(i["text"], tuple(i.get("sub", [])), i.get("acknowledged", ""))
+                 for i in items)
 
 
 def _section(record: Record) -> Section:

@@ -1,0 +1,5 @@
+"""`python -m stsdeck` runs the command line."""
+
+from .cli import main
+
+main()

@@ -1,0 +1,117 @@
+"""Regeneration: nothing changed renders nothing, one edit shows, CHANGES.md, kills and races are safe."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from pptx import Presentation
+from pypdf import PdfReader
+
+from stsdeck.build import BuildConfig, build
+from stsdeck.chartcache import CACHE_DIR
+
+from .test_render_pptx import table_rows
+
+STSDECK = [sys.executable, "-m", "stsdeck"]
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def valid_outputs(out: Path) -> None:
+    assert len(Presentation(out / "rtct-stm.pptx").slides) == len(PdfReader(out / "rtct-stm.pdf").pages) > 10
+
+
+def test_nothing_changed_renders_nothing(data_copy: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    first = build(BuildConfig(data_copy, out))
+    stamps = {p.name: p.stat().st_mtime_ns for p in first.written}
+    second = build(BuildConfig(data_copy, out))
+    assert second.skipped and second.written == ()
+    assert {p.name: p.stat().st_mtime_ns for p in first.written} == stamps
+
+
+def test_one_study_edit_reaches_the_outputs_and_changes_md(data_copy: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build(BuildConfig(data_copy, out))
+    delaney = data_copy / "studies" / "delaney-2003.yaml"
+    edit(delaney, 'local_control: "92%\\n', 'local_control: "94%\\n')
+    edit(delaney, "local_control:\n  pct: 92\n", "local_control:\n  pct: 94\n")
+    report = build(BuildConfig(data_copy, out))
+    assert not report.skipped
+    rows = {row[0]: row for row in table_rows(Presentation(out / "rtct-stm.pptx"))}
+    assert rows["Delaney and al. Int J Radiat Oncol Biol Phys, 2003"][9].startswith("94\u00a0%")
+    assert "94\u00a0%" in " ".join(p.extract_text() for p in PdfReader(out / "rtct-stm.pdf").pages[:4])
+    changes = (out / "CHANGES.md").read_text(encoding="utf-8")
+    assert changes.startswith("# Modifications depuis la construction précédente\n\n"
+                              "- Étude modifiée : `delaney-2003`\n"
+                              "  - `cells.local_control` : 92% ⏎ (vs 86% groupe contrôle historique) → "
+                              "94% ⏎ (vs 86% groupe contrôle historique)\n"
+                              "  - `local_control.pct` : 92,0 → 94,0\n"
+                              "- Chiffres recalculés : `split-course`\n")
+    assert report.summary == ("0 étude(s) ajoutée(s), 0 retirée(s), 1 modifiée(s) ; "
+                              "chiffres recalculés dans 1 catégorie(s)")
+
+
+def test_a_text_only_edit_reuses_the_charts(data_copy: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build(BuildConfig(data_copy, out))
+    cached = sorted((out / CACHE_DIR).iterdir())
+    edit(data_copy / "studies" / "delaney-2003.yaml", "Pas de données sur la fibrose tardive",
+         "Pas de données publiées sur la fibrose tardive")
+    build(BuildConfig(data_copy, out))
+    assert sorted((out / CACHE_DIR).iterdir()) == cached
+
+
+def test_a_build_killed_midway_leaves_the_previous_outputs_valid(data_copy: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build(BuildConfig(data_copy, out, ("pptx", "pdf")))
+    edit(data_copy / "studies" / "kraybill-2010.yaml", "77,8%", "77,8 %")
+    for delay in (0.4, 1.2, 2.5):
+        child = subprocess.Popen([*STSDECK, "build", "--quiet", "--data", str(data_copy), "--out", str(out)],
+                                 start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        os.killpg(child.pid, signal.SIGKILL)
+        child.wait()
+        valid_outputs(out)
+    assert build(BuildConfig(data_copy, out)).written
+    assert not list(out.rglob(".*.tmp"))
+
+
+def test_two_parallel_builds_into_one_folder(data_copy: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    command = [*STSDECK, "build", "--quiet", "--data", str(data_copy), "--out", str(out)]
+    children = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                for _ in range(2)]
+    outputs = [child.communicate(timeout=240) for child in children]
+    assert [child.returncode for child in children] == [0, 0], outputs
+    assert sum("Rien à faire" in stdout for stdout, _ in outputs) == 1
+    valid_outputs(out)
+
+
+def test_watch_rebuilds_after_a_file_write(data_copy: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    child = subprocess.Popen([*STSDECK, "build", "--watch", "--quiet", "--format", "pptx",
+                              "--data", str(data_copy), "--out", str(out)],
+                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.monotonic() + 120
+        while not (out / "CHANGES.md").is_file() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert (out / "CHANGES.md").read_text(encoding="utf-8").endswith("Première construction : rien à comparer.\n")
+        time.sleep(1.0)
+        edit(data_copy / "studies" / "greto-2018.yaml", "SG = 64,6%", "SG = 64,6 %")
+        while "greto-2018" not in (out / "CHANGES.md").read_text(encoding="utf-8") and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert "`greto-2018`" in (out / "CHANGES.md").read_text(encoding="utf-8")
+    finally:
+        child.terminate()
+        child.wait(timeout=30)
