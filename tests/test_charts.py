@@ -71,13 +71,14 @@ def test_png_is_at_least_200_dpi_and_of_the_asked_size(drawn) -> None:
         assert image.size[0] / image.size[1] == pytest.approx(WIDTH / HEIGHT, rel=0.01)
 
 
-def test_svg_parses_and_has_no_date_and_no_font_dependency(drawn) -> None:
+def test_svg_parses_has_no_date_and_names_the_template_font(drawn) -> None:
     for chart in drawn.values():
         root = ET.fromstring(chart.svg)
         assert root.tag == "{http://www.w3.org/2000/svg}svg"
         assert root.get("width") == f"{WIDTH * 72:g}pt"
         assert b"<dc:date>" not in chart.svg
-        assert b"<text" not in chart.svg  # text drawn as paths: the PDF needs no font
+        # text stays text (light, searchable), set in the template's font, which the PDF embeds
+        assert b"<text" in chart.svg and b"Liberation Sans" in chart.svg
 
 
 def test_same_data_gives_identical_bytes(dataset, labels, colors, drawn) -> None:

@@ -87,12 +87,14 @@ class _Row:
 
 
 def draw_charts(dataset: Dataset, labels: dict[str, Any], colors: dict[str, str], width_in: float,
-                height_in: float, font_path: Path | None = None, dpi: int = DPI) -> tuple[Chart, ...]:
-    """The five charts of `dataset`, in KEYS order, with the texts of `labels` (data/charts.yaml)."""
+                height_in: float, font_path: Path | None = None, dpi: int = DPI,
+                keys: tuple[str, ...] = KEYS) -> tuple[Chart, ...]:
+    """The charts of `dataset` named in `keys` (all five by default, in KEYS order), with the texts
+    of `labels` (data/charts.yaml)."""
     canvas = _Canvas(dataset, labels, colors, (width_in, height_in))
-    drawers = (_local_control, _pathological_response, _toxicity, _evidence_map, _lc_vs_eqd2)
+    drawers = dict(zip(KEYS, (_local_control, _pathological_response, _toxicity, _evidence_map, _lc_vs_eqd2)))
     with _style(colors, font_path):
-        return tuple(_chart(key, drawer, canvas, dpi) for key, drawer in zip(KEYS, drawers))
+        return tuple(_chart(key, drawers[key], canvas, dpi) for key in KEYS if key in keys)
 
 
 def palette(colors: dict[str, str], n: int) -> tuple[str, ...]:
@@ -135,7 +137,7 @@ def _style(colors: dict[str, str], font_path: Path | None) -> Iterator[None]:
 
     matplotlib.use("Agg")
     text = colors.get("text", "#1A1A1A")
-    rc = {"svg.hashsalt": "stsdeck", "svg.fonttype": "path", "font.family": [_font_family(font_path), "DejaVu Sans"],
+    rc = {"svg.hashsalt": "stsdeck", "svg.fonttype": "none", "font.family": [_font_family(font_path), "DejaVu Sans"],
           "font.size": FONT_SIZE, "text.color": text, "axes.labelcolor": text, "axes.edgecolor":
           colors.get("rule", "#A6A6A6"), "xtick.color": text, "ytick.color": text,
           "axes.spines.top": False, "axes.spines.right": False, "legend.frameon": False,
@@ -233,7 +235,7 @@ def _row_axis(ax: Any, rows: list[_Row], labels: list[str], canvas: _Canvas) -> 
             tick.set_fontweight("bold")
             tick.set_color(canvas.colour(row.category))
         elif row.kind == "pooled":
-            tick.set_fontstyle("italic")
+            tick.set_color(canvas.ink("muted", "#595959"))  # no italic: the PDF embeds regular and bold only
     for index, category in enumerate(dict.fromkeys(r.category.key for r in rows)):
         ys = [r.y for r in rows if r.category.key == category]
         if index % 2 == 0:
@@ -456,7 +458,7 @@ def _strip_panel(ax: Any, groups: list[list[tuple[float, str]]], canvas: _Canvas
 def _median_bar(ax: Any, x: float, values: list[float], colour: str, canvas: _Canvas) -> None:
     if not values:
         ax.text(x, 50, canvas.text("toxicity", "empty"), ha="center", va="center", fontsize=SMALL + 1,
-                color=canvas.ink("muted", "#595959"), fontstyle="italic")
+                color=canvas.ink("muted", "#595959"))
         return
     if len(values) < MEDIAN_FROM:
         return
