@@ -60,20 +60,23 @@ def check(data: Path, strict: bool = False) -> Report:
 
 
 def render(deck: Deck, theme: Theme, formats: tuple[str, ...]) -> dict[str, bytes]:
-    """Every requested output as bytes; the PDF renders in a second process when both are asked."""
-    from .render.pdf import render_pdf
+    """Every requested output as bytes. On a multi-core machine the PDF's chunks render in worker
+    processes while this one renders the PPTX."""
+    from .render.pdf import chunks, joined, render_chunk, render_pdf
     from .render.pptx import render_pptx
 
     renderers = {"pptx": render_pptx, "pdf": render_pdf}
-    if len(formats) < 2 or (os.cpu_count() or 1) < 2:
+    cores = os.cpu_count() or 1
+    if "pdf" not in formats or cores < 2:
         return {f"{deck.slug}.{fmt}": renderers[fmt](deck, theme) for fmt in formats}
     from concurrent.futures import ProcessPoolExecutor
     from multiprocessing import get_context
 
-    with ProcessPoolExecutor(max_workers=1, mp_context=get_context("fork")) as pool:
-        pdf = pool.submit(render_pdf, deck, theme)
+    parts = chunks(deck)
+    with ProcessPoolExecutor(max_workers=min(cores, len(parts)), mp_context=get_context("fork")) as pool:
+        pending = [pool.submit(render_chunk, chunk, theme, first) for chunk, first in parts]
         outputs = {f"{deck.slug}.pptx": render_pptx(deck, theme)} if "pptx" in formats else {}
-        return outputs | {f"{deck.slug}.pdf": pdf.result()}
+        return outputs | {f"{deck.slug}.pdf": joined([p.result() for p in pending])}
 
 
 def build(config: BuildConfig) -> Report:

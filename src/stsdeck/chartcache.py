@@ -9,6 +9,7 @@ from pathlib import Path
 
 from .charts import KEYS, Chart, draw_charts
 from .manifest import PACKAGE, digest, flatten
+from .errors import DataError, Problem
 from .model import Dataset
 from .themes import Theme
 
@@ -59,8 +60,11 @@ def charts_for(dataset: Dataset, theme: Theme, out: Path) -> tuple[tuple[Chart, 
 
 def _draw(dataset: Dataset, theme: Theme, keys: tuple[str, ...]) -> tuple[Chart, ...]:
     box = theme.box("content")
-    return draw_charts(dataset, dataset.chart_labels, theme.settings["colors"], box.w / EMU_PER_INCH,
-                       box.h / EMU_PER_INCH, font_path=theme.font_file("regular"), keys=keys)
+    try:
+        return draw_charts(dataset, dataset.chart_labels, theme.settings["colors"], box.w / EMU_PER_INCH,
+                           box.h / EMU_PER_INCH, font_path=theme.font_file("regular"), keys=keys)
+    except KeyError as exc:
+        raise DataError([Problem("data/charts.yaml", 0, str(exc.args[0]), "libellé manquant")]) from exc
 
 
 def draw_in_parallel(dataset: Dataset, theme: Theme) -> tuple[Chart, ...]:

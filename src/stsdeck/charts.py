@@ -28,6 +28,8 @@ KIND_MARKERS = {"skin": "o", "haematologic": "^"}
 WOUND = "wound"
 MEDIAN_FROM = 3  # values needed before a strip plot shows its median
 MAX_MARKER_AREA = 1100.0  # pt², the largest study of the evidence map
+MAX_ROWS = 45  # a chart with one row per study stays readable up to this many studies
+MAX_NAMED = 45  # points are labelled with their study's name up to this many
 
 
 @dataclass(frozen=True)
@@ -183,14 +185,18 @@ def _render(figure: Any, dpi: int) -> tuple[bytes, bytes]:
     return png.getvalue(), svg.getvalue()
 
 
-def _empty(canvas: _Canvas, key: str) -> tuple[Any, str]:
-    """A blank chart saying that no study gives the data, and its alt text."""
+def _empty(canvas: _Canvas, key: str, reason: str = "no_data") -> tuple[Any, str]:
+    """A blank chart saying why it has nothing to show (no data, too many studies), and its alt text."""
     figure = _figure(canvas)
     ax = figure.add_subplot()
     ax.set_axis_off()
-    ax.text(0.5, 0.5, canvas.common("no_data"), ha="center", va="center", transform=ax.transAxes,
+    ax.text(0.5, 0.5, canvas.common(reason, limit=MAX_ROWS), ha="center", va="center", transform=ax.transAxes,
             fontsize=FONT_SIZE + 2, color=canvas.ink("muted", "#595959"))
-    return figure, canvas.common("no_data_alt", title=canvas.text(key, "title"))
+    return figure, canvas.common(f"{reason}_alt", title=canvas.text(key, "title"), limit=MAX_ROWS)
+
+
+def _too_many(groups: list[tuple[Category, list[Study], bool]]) -> bool:
+    return sum(len(studies) for _, studies, _ in groups) > MAX_ROWS
 
 
 def _percent_axis(axis: Any, decimals: int = 0) -> None:
@@ -270,6 +276,8 @@ def _local_control(canvas: _Canvas) -> tuple[Any, str]:
     groups = [g for g in groups if g[1]]
     if not groups:
         return _empty(canvas, "local_control")
+    if _too_many(groups):
+        return _empty(canvas, "local_control", "too_many")
     rows = _rows(groups)
     figure = _figure(canvas)
     ax = figure.add_subplot()
@@ -343,6 +351,8 @@ def _pathological_response(canvas: _Canvas) -> tuple[Any, str]:
     groups = [g for g in groups if g[1]]
     if not groups:
         return _empty(canvas, "pathological_response")
+    if _too_many(groups):
+        return _empty(canvas, "pathological_response", "too_many")
     rows = _rows(groups)
     figure = _figure(canvas)
     ax = figure.add_subplot()
@@ -523,6 +533,8 @@ def _evidence_markers(ax: Any, canvas: _Canvas, dated: list[Study], scale: float
         ax.scatter([study.year], [y], s=study.patients * scale, marker=DESIGN_MARKERS.get(study.design, "o"),
                    color=canvas.colour(by_key[study.category]), alpha=0.75, edgecolors="white",
                    linewidths=0.8, zorder=3)
+        if len(dated) > MAX_NAMED:
+            continue
         shift = (study.patients * scale) ** 0.5 * 0.71 + 1.5  # half-diagonal of a diamond marker
         ax.annotate(study.first_author, (study.year, y), xytext=(0, shift if above[study.key] else -shift),
                     textcoords="offset points", ha="center", va="bottom" if above[study.key] else "top",
@@ -628,7 +640,8 @@ def _lc_vs_eqd2(canvas: _Canvas) -> tuple[Any, str]:
         ax.plot([dose], [study.local_control.pct], "o", ms=9, color=colour, mfc=colour if five else "white",
                 mew=1.8, zorder=3 if five else 4)
     _eqd2_axes(ax, canvas, points)
-    _eqd2_labels(ax, canvas, points)
+    if len(points) <= MAX_NAMED:
+        _eqd2_labels(ax, canvas, points)
     _eqd2_legend(ax, canvas, [by_key[k] for k in dict.fromkeys(s.category for s, _ in points)])
     _note(figure, [note, french(ASSUMPTION)], canvas)
     return figure, _eqd2_alt(canvas, points, note)

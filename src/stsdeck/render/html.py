@@ -37,14 +37,14 @@ def environment(theme: Theme) -> Any:
     return env
 
 
-def render_html(deck: Deck, theme: Theme) -> str:
+def render_html(deck: Deck, theme: Theme, first_number: int = 1) -> str:
     """The deck as one HTML document; fonts and images are referenced inside the template."""
     template = environment(theme).get_template(TEMPLATE)
     return template.render(deck=deck, theme=theme.settings, slides=deck.slides,
                            title_box=theme.box("title"), footer_box=theme.box("footer"),
                            spacing=theme.size("line_spacing"), stylesheets=stylesheets(theme),
                            fonts={face: theme.font_file(face).as_uri() for face in ("regular", "bold")},
-                           logo=_logo(theme))
+                           logo=_logo(theme), first_number=first_number)
 
 
 def stylesheets(theme: Theme) -> list[str]:

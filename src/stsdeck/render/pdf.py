@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import mimetypes
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
@@ -52,18 +53,48 @@ def confined_fetcher(roots: tuple[Path, ...]) -> Any:
     return fetcher
 
 
+CHUNK = 60  # slides laid out per WeasyPrint document: bounds memory on long decks
+
+
 def render_pdf(deck: Deck, theme: Theme) -> bytes:
-    """The deck as PDF bytes, fonts embedded from the template folder."""
+    """The deck as PDF bytes, fonts embedded from the template folder; long decks in chunks."""
+    return joined([render_chunk(chunk, theme, first) for chunk, first in chunks(deck)])
+
+
+def chunks(deck: Deck) -> list[tuple[Deck, int]]:
+    """The deck cut into documents of at most CHUNK slides, each with its first slide number."""
+    return [(replace(deck, slides=deck.slides[i:i + CHUNK]), i + 1) for i in range(0, len(deck.slides), CHUNK)]
+
+
+def render_chunk(deck: Deck, theme: Theme, first_number: int = 1) -> bytes:
+    """One chunk of slides as a PDF document."""
     from weasyprint import HTML
 
-    html = render_html(deck, theme)
-    roots = theme_roots(theme)
+    html = render_html(deck, theme, first_number)
     base = theme.folder.resolve().as_uri() + "/"
     try:
-        document = HTML(string=html, base_url=base, url_fetcher=confined_fetcher(roots))
+        document = HTML(string=html, base_url=base, url_fetcher=confined_fetcher(theme_roots(theme)))
         return document.write_pdf()
     except (ValueError, OSError) as exc:
         raise RenderError(f"PDF : {exc}") from exc
+
+
+def joined(parts: list[bytes]) -> bytes:
+    """One PDF made of `parts` in order, with the first part's metadata."""
+    import io
+
+    if len(parts) == 1:
+        return parts[0]
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter()
+    readers = [PdfReader(io.BytesIO(part)) for part in parts]
+    for reader in readers:
+        writer.append(reader)
+    writer.add_metadata({k: v for k, v in (readers[0].metadata or {}).items()})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 def theme_roots(theme: Theme) -> tuple[Path, ...]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from xml.sax.saxutils import escape
 from typing import Any
 
 from ..measure import EMU_PER_PT
@@ -13,6 +14,8 @@ from ..themes import Box, Theme
 SLIDE_W, SLIDE_H = 12192000, 6858000
 LAYOUT_OF_KIND = {"cover": "title", "table": "table", "chart": "chart"}  # other kinds use "text"
 BULLETS = {0: "•", 1: "–"}
+DRAWINGML = "http://schemas.openxmlformats.org/drawingml/2006/main"
+QUOTES = {'"': "&quot;"}
 APP_XML = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
            b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
            b"<Application>stsdeck</Application></Properties>")
@@ -195,40 +198,44 @@ def _add_chart(pptx_slide: Any, block: ChartBlock) -> None:
 
 
 def _add_table(pptx_slide: Any, block: TableBlock, theme: Theme) -> None:
+    """A native table whose rows are written as DrawingML in one parse (fast for long decks)."""
+    from pptx.oxml import parse_xml
     from pptx.util import Emu
 
     box = block.box
-    shape = pptx_slide.shapes.add_table(len(block.rows) + 1, len(block.widths), box.x, box.y, box.w, block.height)
+    shape = pptx_slide.shapes.add_table(1, len(block.widths), box.x, box.y, box.w, block.height)
     table = shape.table
     table.first_row, table.horz_banding = True, False
     for column, width in zip(table.columns, block.widths):
         column.width = Emu(width)
-    for row, height in zip(table.rows, block.heights):
-        row.height = Emu(height)
-    for index, texts in enumerate((block.header, *block.rows)):
-        for cell, text in zip(table.rows[index].cells, texts):
-            _fill_cell(cell, text, index, block, theme)
+    tbl = table._tbl
+    for tr in tbl.tr_lst:
+        tbl.remove(tr)
+    rows = "".join(_row_xml(texts, index, height, block, theme)
+                   for index, (texts, height) in enumerate(zip((block.header, *block.rows), block.heights)))
+    for tr in parse_xml(f'<a:rows xmlns:a="{DRAWINGML}">{rows}</a:rows>'):
+        tbl.append(tr)
 
 
-def _fill_cell(cell: Any, text: str, row: int, block: TableBlock, theme: Theme) -> None:
-    from pptx.dml.color import RGBColor
-    from pptx.enum.text import MSO_ANCHOR
-    from pptx.util import Inches
-
-    mx, my = Inches(theme.table["cell_margin_x_in"]), Inches(theme.table["cell_margin_y_in"])
-    cell.margin_left = cell.margin_right = mx
-    cell.margin_top = cell.margin_bottom = my
-    cell.vertical_anchor = MSO_ANCHOR.MIDDLE if row == 0 else MSO_ANCHOR.TOP
+def _row_xml(texts: tuple[str, ...], row: int, height: int, block: TableBlock, theme: Theme) -> str:
+    """One table row: cells with margins, fill, anchor and one paragraph per line of text."""
     fill = "header_fill" if row == 0 else ("band_fill" if row % 2 == 0 else "background")
-    cell.fill.solid()
-    cell.fill.fore_color.rgb = RGBColor.from_string(theme.color(fill).lstrip("#"))
-    color = "header_text" if row == 0 else "text"
+    color = theme.color("header_text" if row == 0 else "text").lstrip("#")
     size = block.header_size_pt if row == 0 else block.size_pt
-    frame = cell.text_frame
-    frame.word_wrap = True
-    for index, line in enumerate(text.split("\n")):
-        paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
-        _fill_paragraph(paragraph, Paragraph(line, size, -1, row == 0, color), theme)
+    mx, my = (round(theme.table[k] * 914400) for k in ("cell_margin_x_in", "cell_margin_y_in"))
+    anchor = "ctr" if row == 0 else "t"
+    run = (f'<a:rPr lang="fr-FR" sz="{round(size * 100)}" b="{int(row == 0)}" dirty="0">'
+           f'<a:solidFill><a:srgbClr val="{color}"/></a:solidFill>'
+           f'<a:latin typeface="{escape(theme.settings["fonts"]["pptx_family"], QUOTES)}"/></a:rPr>')
+    ppr = (f'<a:pPr marL="0" indent="0" algn="l"><a:lnSpc><a:spcPts val="{round(size * theme.size("line_spacing") * 100)}"/>'
+           '</a:lnSpc><a:spcBef><a:spcPts val="0"/></a:spcBef><a:spcAft><a:spcPts val="0"/></a:spcAft><a:buNone/></a:pPr>')
+    cells = "".join(
+        f'<a:tc><a:txBody><a:bodyPr/><a:lstStyle/>'
+        + "".join(f"<a:p>{ppr}<a:r>{run}<a:t>{escape(line)}</a:t></a:r></a:p>" for line in text.split("\n"))
+        + f'</a:txBody><a:tcPr marL="{mx}" marR="{mx}" marT="{my}" marB="{my}" anchor="{anchor}">'
+        f'<a:solidFill><a:srgbClr val="{theme.color(fill).lstrip("#")}"/></a:solidFill></a:tcPr></a:tc>'
+        for text in texts)
+    return f'<a:tr h="{height}">{cells}</a:tr>'
 
 
 def _add_footer(pptx_slide: Any, number: int, theme: Theme) -> None:
