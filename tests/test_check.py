@@ -39,7 +39,7 @@ def test_check_reports_every_problem_with_file_line_and_field(
         "(attendu : split-course, normofractionated, hypofractionated, adjuvant)",
         "data/studies/mullen-2014.yaml:1: first_author: champ obligatoire manquant",
         "data/studies/tseng-2015.yaml:11: cells.histology: attendu un texte, reçu booléen « false » "
-        "(mettez la valeur entre guillemets)",
+        "(écrit NO) (mettez la valeur entre guillemets)",
         "6 problème(s) ; rien n'a été écrit.",
     ]
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .claims import check_claims, read_source
-from .errors import DataError, Problem
+from .errors import DataError, Problem, RenderError
 from .manifest import MANIFEST, input_hashes, manifest_bytes, read_manifest, up_to_date
 from .model import Dataset
 from .progress import Progress
@@ -30,6 +30,7 @@ class BuildConfig:
     template: str | None = None
     strict: bool = False
     quiet: bool = True
+    timeout_s: float = 600.0  # a renderer still working after this long is stopped
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,7 @@ def check(data: Path, strict: bool = False) -> Report:
     return Report(len(dataset.studies), warnings)
 
 
-def render(deck: Deck, theme: Theme, formats: tuple[str, ...]) -> dict[str, bytes]:
+def render(deck: Deck, theme: Theme, formats: tuple[str, ...], timeout_s: float = 600.0) -> dict[str, bytes]:
     """Every requested output as bytes. On a multi-core machine the PDF's chunks render in worker
     processes while this one renders the PPTX."""
     from .render.pdf import chunks, joined, render_chunk, render_pdf
@@ -73,10 +74,26 @@ def render(deck: Deck, theme: Theme, formats: tuple[str, ...]) -> dict[str, byte
     from multiprocessing import get_context
 
     parts = chunks(deck)
-    with ProcessPoolExecutor(max_workers=min(cores, len(parts)), mp_context=get_context("fork")) as pool:
+    pool = ProcessPoolExecutor(max_workers=min(cores, len(parts)), mp_context=get_context("fork"))
+    try:
         pending = [pool.submit(render_chunk, chunk, theme, first) for chunk, first in parts]
         outputs = {f"{deck.slug}.pptx": render_pptx(deck, theme)} if "pptx" in formats else {}
-        return outputs | {f"{deck.slug}.pdf": joined([p.result() for p in pending])}
+        return outputs | {f"{deck.slug}.pdf": joined(_results(pending, pool, timeout_s))}
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _results(pending: list, pool: object, timeout_s: float) -> list[bytes]:
+    """The workers' results, or RenderError after `timeout_s` (the workers are killed)."""
+    from concurrent.futures import wait
+
+    done, late = wait(pending, timeout=timeout_s)
+    if late:
+        for process in list(getattr(pool, "_processes", {}).values()):
+            process.kill()
+        raise RenderError(f"rendu PDF interrompu : toujours en cours après {timeout_s:g} s ; "
+                          "les fichiers précédents sont conservés")
+    return [p.result() for p in pending]
 
 
 def build(config: BuildConfig) -> Report:
@@ -108,7 +125,7 @@ def _full_build(config: BuildConfig, progress: Progress, inputs: dict[str, str],
     progress.stage("Mise en page des diapositives")
     deck = build_deck(dataset, theme, category_figures, charts)
     progress.stage("Rendu " + " et ".join(f.upper() for f in config.formats))
-    outputs = render(deck, theme, config.formats)
+    outputs = render(deck, theme, config.formats, config.timeout_s)
     current = snapshot(dataset, category_figures)
     changes = compare(previous, current)
     labels = labels_of(dataset.info)

@@ -282,10 +282,11 @@ def _pack(heights: list[int], room: int) -> list[list[int]]:
 def _refuse_oversized(studies: tuple[Study, ...], heights: list[int], room: int, widths: tuple[int, ...],
                       theme: Theme, m: Measure) -> None:
     """A row taller than a whole slide is an error naming the study and its tallest cell."""
-    problems = [Problem(s.file, 0, f"cells.{_tallest_cell(s, widths, theme, m)}",
+    problems = [Problem(s.file, s.lines.get(f"cells.{cell}", 0), f"cells.{cell}",
                         f"ligne du tableau trop haute pour tenir seule sur une diapositive ({_cm(h)} cm "
                         f"pour {_cm(room)} cm disponibles) : raccourcissez le texte de cette cellule")
-                for s, h in zip(studies, heights) if h > room]
+                for s, h in zip(studies, heights) if h > room
+                for cell in (_tallest_cell(s, widths, theme, m),)]
     if problems:
         raise DataError(problems)
 

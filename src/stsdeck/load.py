@@ -18,6 +18,7 @@ class Record:
     file: str
     data: Any
     lines: dict[str, int] = field(default_factory=dict)
+    raw: dict[str, str] = field(default_factory=dict)  # source text of each plain (unquoted) scalar
 
     def line(self, path: str) -> int:
         """Line of `path`, or of its closest parent that has one."""
@@ -39,21 +40,23 @@ def _child(path: str, key: Any) -> str:
     return f"{path}.{key}" if path else str(key)
 
 
-def _walk(node: yaml.Node, path: str, lines: dict[str, int], problems: list[Problem], file: str) -> None:
-    lines[path] = node.start_mark.line + 1
+def _walk(node: yaml.Node, path: str, record: Record, problems: list[Problem]) -> None:
+    record.lines[path] = node.start_mark.line + 1
+    if isinstance(node, yaml.ScalarNode) and node.style is None:
+        record.raw[path] = node.value
     if isinstance(node, yaml.MappingNode):
         seen: dict[str, int] = {}
         for key_node, value_node in node.value:
             key = key_node.value
             here = key_node.start_mark.line + 1
             if key in seen:
-                problems.append(Problem(file, here, _child(path, key),
+                problems.append(Problem(record.file, here, _child(path, key),
                                         f"clé en double (déjà définie ligne {seen[key]})"))
             seen[key] = here
-            _walk(value_node, _child(path, key), lines, problems, file)
+            _walk(value_node, _child(path, key), record, problems)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            _walk(item, _child(path, index), lines, problems, file)
+            _walk(item, _child(path, index), record, problems)
 
 
 def display_name(path: Path, root: Path) -> str:
@@ -87,10 +90,27 @@ def load_yaml(path: Path, root: Path) -> tuple[Record | None, list[Problem]]:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        reason = exc.problem or exc.context or "syntaxe invalide"
-        return None, [Problem(name, line, "", f"YAML invalide, colonne {column} : {reason}")]
+        return None, [Problem(name, line, "", f"YAML invalide, colonne {column} : {yaml_reason(exc)}")]
     if node is None:
         return Record(name, None, {"": 1}), []
-    lines: dict[str, int] = {}
-    _walk(node, "", lines, problems, name)
-    return Record(name, data, lines), problems
+    record = Record(name, data)
+    _walk(node, "", record, problems)
+    return record, problems
+
+
+YAML_REASONS = (
+    ("found character '\\t'", "tabulation interdite en YAML : indentez avec des espaces"),
+    ("mapping values are not allowed", "deux-points inattendu : mettez le texte entre guillemets"),
+    ("could not find expected ':'", "deux-points attendu après le nom du champ"),
+    ("found unexpected end of stream", "fin de fichier inattendue : un guillemet n'est pas fermé"),
+    ("did not find expected key", "indentation incohérente"),
+    ("expected <block end>", "indentation incohérente"),
+    ("found undefined alias", "alias YAML inconnu"),
+    ("while scanning a quoted scalar", "guillemet non fermé"),
+)
+
+
+def yaml_reason(exc: yaml.MarkedYAMLError) -> str:
+    """PyYAML's reason in French when it is a common one, else as PyYAML says it."""
+    reason = f"{exc.context or ''} {exc.problem or ''}".strip() or "syntaxe invalide"
+    return next((french for pattern, french in YAML_REASONS if pattern in reason), reason)

@@ -101,6 +101,7 @@ class Study:
     title: str = ""
     doi: str = ""
     pmid: str = ""
+    lines: dict[str, int] = field(default_factory=dict, compare=False, hash=False, repr=False)
 
 
 @dataclass(frozen=True)

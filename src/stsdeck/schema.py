@@ -176,17 +176,18 @@ def _hint(spec: Scalar, value: Any) -> str:
     if spec.kind == "text" and not isinstance(value, str) and value is not None:
         return " (mettez la valeur entre guillemets)"
     if spec.kind in ("number", "pct", "int") and isinstance(value, str) and "," in value:
-        return " (décimales avec un point en YAML : 85.4)"
+        return f" (décimales avec un point en YAML : {value.replace(',', '.')})"
     return ""
 
 
-def _check_scalar(spec: Scalar, value: Any) -> str | None:
+def _check_scalar(spec: Scalar, value: Any, raw: str | None = None) -> str | None:
     if value is None and spec.nullable:
         return None
     if value is None:
         return f"attendu {EXPECTED[spec.kind]}, reçu une valeur vide"
     if not _kind_ok(spec, value):
-        return f"attendu {EXPECTED[spec.kind]}, reçu {_type_name(value)} « {_shown(value)} »{_hint(spec, value)}"
+        written = f" (écrit {raw})" if raw is not None and raw != _shown(value) else ""
+        return f"attendu {EXPECTED[spec.kind]}, reçu {_type_name(value)} « {_shown(value)} »{written}{_hint(spec, value)}"
     if spec.kind == "text":
         if spec.choices and value not in spec.choices:
             return f"valeur « {_shown(value)} » inconnue (attendu : {', '.join(spec.choices)})"
@@ -216,7 +217,7 @@ class Checker:
         handler[type(spec)](spec, value, path)
 
     def _scalar(self, spec: Scalar, value: Any, path: str) -> None:
-        message = _check_scalar(spec, value)
+        message = _check_scalar(spec, value, self.record.raw.get(path))
         if message:
             self.add(path, message)
 

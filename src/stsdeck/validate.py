@@ -64,7 +64,7 @@ def _cross_check(categories: Record, studies: list[Record], root: Path) -> list[
         if study.data["category"] not in known:
             problems.append(Problem(study.file, study.line("category"), "category",
                                     f"catégorie inconnue « {study.data['category']} » (attendu : {', '.join(known)})"))
-        problems += numbers_in_cells(study)
+        problems += numbers_in_cells(study) + cohorts_within(study)
     used = {s.data["category"] for s in studies}
     for index, key in enumerate(known):
         if studies and key not in used:
@@ -72,6 +72,14 @@ def _cross_check(categories: Record, studies: list[Record], root: Path) -> list[
             problems.append(Problem(categories.file, categories.line(path), path + ".id",
                                     f"catégorie « {key} » sans aucune étude"))
     return problems
+
+
+def cohorts_within(study: Record) -> list[Problem]:
+    """A cohort larger than its study is an error."""
+    total = study.data["patients"]
+    return [Problem(study.file, study.line(f"cohorts[{i}].patients"), f"cohorts[{i}].patients",
+                    f"effectif de la cohorte ({c['patients']}) supérieur à celui de l'étude ({total})")
+            for i, c in enumerate(study.data.get("cohorts", [])) if c["patients"] > total]
 
 
 def numbers_in_cell(text: str) -> set[float]:
@@ -155,7 +163,8 @@ def _study(record: Record) -> Study:
         survival=tuple(_rate(s) for s in d.get("survival", [])),
         toxicity=tuple(Toxicity(t["label"], float(t["pct"]), t["kind"], t.get("grade", ""))
                        for t in d.get("toxicity", [])),
-        title=d.get("title", ""), doi=str(d.get("doi", "")), pmid=str(d.get("pmid", "")))
+        title=d.get("title", ""), doi=str(d.get("doi", "")), pmid=str(d.get("pmid", "")),
+        lines={path: line for path, line in record.lines.items() if path.startswith("cells.")})
 
 
 def _info(record: Record) -> DeckInfo:
