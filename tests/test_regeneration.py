@@ -115,3 +115,17 @@ def test_watch_rebuilds_after_a_file_write(data_copy: Path, tmp_path: Path) -> N
     finally:
         child.terminate()
         child.wait(timeout=30)
+
+
+def test_a_comment_added_to_a_study_changes_no_value_and_reuses_the_charts(data_copy: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build(BuildConfig(data_copy, out, ("pptx",)))
+    cached = sorted((out / CACHE_DIR).iterdir())
+    path = data_copy / "studies" / "delaney-2003.yaml"
+    path.write_text("# relu le 30/11\n" + path.read_text(encoding="utf-8"), encoding="utf-8")
+    report = build(BuildConfig(data_copy, out, ("pptx",)))
+    assert report.summary == ("0 étude(s) ajoutée(s), 0 retirée(s), 0 modifiée(s) ; "
+                              "chiffres recalculés dans 0 catégorie(s)")
+    assert (out / "CHANGES.md").read_text(encoding="utf-8").endswith(
+        "Aucune modification des études ni des chiffres calculés.\n")
+    assert sorted((out / CACHE_DIR).iterdir()) == cached

@@ -57,9 +57,10 @@ def up_to_date(manifest: dict[str, Any], inputs: dict[str, str], request: dict[s
 
 
 def flatten(value: Any, prefix: str = "") -> dict[str, Any]:
-    """A nested value as {"path.to[0].field": leaf}, floats rounded to 0.1."""
+    """A nested value as {"path.to[0].field": leaf}, floats rounded to 0.1; a dataclass's fields that
+    take no part in comparison (source lines, labels) are left out."""
     if dataclasses.is_dataclass(value):
-        value = dataclasses.asdict(value)
+        value = {f.name: getattr(value, f.name) for f in dataclasses.fields(value) if f.compare}
     if isinstance(value, dict):
         return {k: v for key, item in value.items() for k, v in flatten(item, f"{prefix}.{key}" if prefix else key).items()}
     if isinstance(value, (list, tuple)):
