@@ -54,3 +54,26 @@ def test_fetcher_reads_only_inside_the_template(tmp_path: Path) -> None:
     for url in (outside.as_uri(), "http://example.org/x.css", (roots[0] / ".." / ".." / "README.md").as_uri(),
                 "file://host/etc/passwd"):
         assert allowed_path(url, roots) is None, url
+
+
+def test_pdf_carries_the_charts_as_vector_drawings_with_alt_text(built: dict[str, Path]) -> None:
+    from stsdeck.build import BuildConfig
+    from stsdeck.chartcache import charts_for
+    from stsdeck.deck import build_deck
+    from stsdeck.render.html import render_html
+    from stsdeck.synthesize import figures
+    from stsdeck.validate import load_dataset
+
+    from .conftest import DATA
+
+    theme = load_theme()
+    dataset = load_dataset(DATA)
+    charts, _ = charts_for(dataset, theme, built["pdf"].parent)
+    html = render_html(build_deck(dataset, theme, figures(dataset), charts), theme)
+    assert html.count('<img class="chart" src="data:image/svg+xml;base64,') == 5
+    for chart in charts:
+        assert f'alt="{chart.alt}"' in html.replace("&#39;", "'") or chart.alt[:30] in html
+    reader = PdfReader(built["pdf"])
+    chart_page = next(p for p in reader.pages if "Contrôle local par étude" in p.extract_text())
+    assert "Delaney 2003" in chart_page.extract_text()  # chart text kept as text, in the embedded font
+    assert BuildConfig().formats == ("pptx", "pdf")

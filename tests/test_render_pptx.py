@@ -107,3 +107,15 @@ def test_same_inputs_give_identical_bytes(built: dict[str, Path], tmp_path: Path
     again = {p.suffix.lstrip("."): p for p in build(BuildConfig(DATA, tmp_path)).written}
     assert again["pptx"].read_bytes() == built["pptx"].read_bytes()
     assert again["pdf"].read_bytes() == built["pdf"].read_bytes()
+
+
+def test_charts_are_pictures_with_their_alt_text(built: dict[str, Path]) -> None:
+    prs = Presentation(built["pptx"])
+    pictures = [(slide.shapes.title.text, shape) for slide in prs.slides for shape in slide.shapes
+                if shape.shape_type == 13]
+    assert [title for title, _ in pictures][0] == "Contrôle local par étude et estimation poolée à 5\u00a0ans"
+    assert len(pictures) == 5
+    for _, picture in pictures:
+        alt = picture._element.nvPicPr.cNvPr.get("descr")
+        assert alt and len(alt) > 40
+        assert picture.image.dpi[0] >= 200 or picture.image.px_width / (picture.width / 914400) >= 199
