@@ -13,7 +13,7 @@ from pptx import Presentation
 from pypdf import PdfReader
 
 from stsdeck.build import BuildConfig, build
-from stsdeck.chartcache import CACHE_DIR
+from stsdeck.manifest import CACHE_DIR
 
 from .test_render_pptx import table_rows
 
@@ -64,11 +64,15 @@ def test_one_study_edit_reaches_the_outputs_and_changes_md(data_copy: Path, tmp_
 def test_a_text_only_edit_reuses_the_charts(data_copy: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     build(BuildConfig(data_copy, out))
-    cached = sorted((out / CACHE_DIR).iterdir())
+    charts = sorted((out / CACHE_DIR).glob("charts-*"))
+    pdf_chunks = sorted((out / CACHE_DIR).glob("pdf-*"))
     edit(data_copy / "studies" / "delaney-2003.yaml", "Pas de données sur la fibrose tardive",
          "Pas de données publiées sur la fibrose tardive")
     build(BuildConfig(data_copy, out))
-    assert sorted((out / CACHE_DIR).iterdir()) == cached
+    assert sorted((out / CACHE_DIR).glob("charts-*")) == charts
+    after = sorted((out / CACHE_DIR).glob("pdf-*"))
+    assert len(after) == len(pdf_chunks) == 3 and len(set(after) & set(pdf_chunks)) == 2  # only the tables' chunk
+    assert "Pas de données publiées" in " ".join(PdfReader(out / "rtct-stm.pdf").pages[2].extract_text().split())
 
 
 def test_a_build_killed_midway_leaves_the_previous_outputs_valid(data_copy: Path, tmp_path: Path) -> None:
@@ -82,7 +86,8 @@ def test_a_build_killed_midway_leaves_the_previous_outputs_valid(data_copy: Path
         os.killpg(child.pid, signal.SIGKILL)
         child.wait()
         valid_outputs(out)
-    assert build(BuildConfig(data_copy, out)).written
+    build(BuildConfig(data_copy, out))
+    valid_outputs(out)
     assert not list(out.rglob(".*.tmp"))
 
 

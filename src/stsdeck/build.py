@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from .claims import check_claims, read_source
 from .errors import DataError, Problem, RenderError
-from .manifest import MANIFEST, input_hashes, manifest_bytes, read_manifest, up_to_date
+from .manifest import CACHE_DIR, MANIFEST, digest, input_hashes, manifest_bytes, read_manifest, up_to_date
 from .model import Dataset
 from .progress import Progress
 from .slides import Deck
 from .themes import Theme, load_theme, template_chain
 from .validate import load_dataset
-from .write import output_lock, write_outputs
+from .write import output_lock, prune_cache, write_outputs
 
 FORMATS = ("pptx", "pdf")
 CHANGES = "CHANGES.md"
@@ -60,25 +61,56 @@ def check(data: Path, strict: bool = False) -> Report:
     return Report(len(dataset.studies), warnings)
 
 
-def render(deck: Deck, theme: Theme, formats: tuple[str, ...], timeout_s: float = 600.0) -> dict[str, bytes]:
-    """Every requested output as bytes. On a multi-core machine the PDF's chunks render in worker
+@dataclass(frozen=True)
+class PdfCache:
+    """Where rendered PDF chunks are kept between builds, and what their keys must include."""
+
+    folder: Path
+    salt: str
+
+    def name(self, key: str) -> str:
+        """A chunk's cache file, relative to the output folder."""
+        return f"{CACHE_DIR}/pdf-{key}.pdf"
+
+
+def render(deck: Deck, theme: Theme, formats: tuple[str, ...], timeout_s: float = 600.0,
+           cache: PdfCache | None = None) -> tuple[dict[str, bytes], set[str]]:
+    """Every requested output as bytes (new PDF chunks for the cache included), and the cache files
+    the PDF is made of. Chunks whose HTML did not change are reused; the others render in worker
     processes while this one renders the PPTX."""
-    from .render.pdf import chunks, joined, render_chunk, render_pdf
+    from .render.pdf import chunk_key, chunks, joined
     from .render.pptx import render_pptx
 
-    renderers = {"pptx": render_pptx, "pdf": render_pdf}
+    outputs: dict[str, bytes] = {}
+    parts = chunks(deck) if "pdf" in formats else []
+    keys = [chunk_key(chunk, theme, first, cache.salt) if cache else "" for chunk, first in parts]
+    kept = {k: (cache.folder / cache.name(k)).read_bytes() for k in keys if cache and (cache.folder / cache.name(k)).is_file()}
+    todo = [(part, key) for part, key in zip(parts, keys) if key not in kept]
+    fresh = _render_chunks(todo, theme, timeout_s, lambda: outputs.update(
+        {f"{deck.slug}.pptx": render_pptx(deck, theme)} if "pptx" in formats else {}))
+    if parts:
+        done = kept | dict(zip((key for _, key in todo), fresh))
+        outputs[f"{deck.slug}.pdf"] = joined([done[k] for k in keys]) if cache else joined(fresh)
+        outputs |= {cache.name(key): data for (_, key), data in zip(todo, fresh)} if cache else {}
+    return outputs, {cache.name(k) for k in keys} if cache else set()
+
+
+def _render_chunks(todo: list, theme: Theme, timeout_s: float, meanwhile: Callable[[], None]) -> list[bytes]:
+    """PDF chunks rendered in worker processes (in this one on a single core) while `meanwhile` runs."""
+    from .render.pdf import render_chunk
+
     cores = os.cpu_count() or 1
-    if "pdf" not in formats or cores < 2:
-        return {f"{deck.slug}.{fmt}": renderers[fmt](deck, theme) for fmt in formats}
+    if cores < 2 or not todo:
+        meanwhile()
+        return [render_chunk(chunk, theme, first) for (chunk, first), _ in todo]
     from concurrent.futures import ProcessPoolExecutor
     from multiprocessing import get_context
 
-    parts = chunks(deck)
-    pool = ProcessPoolExecutor(max_workers=min(cores, len(parts)), mp_context=get_context("fork"))
+    pool = ProcessPoolExecutor(max_workers=min(cores, len(todo)), mp_context=get_context("fork"))
     try:
-        pending = [pool.submit(render_chunk, chunk, theme, first) for chunk, first in parts]
-        outputs = {f"{deck.slug}.pptx": render_pptx(deck, theme)} if "pptx" in formats else {}
-        return outputs | {f"{deck.slug}.pdf": joined(_results(pending, pool, timeout_s))}
+        pending = [pool.submit(render_chunk, chunk, theme, first) for (chunk, first), _ in todo]
+        meanwhile()
+        return _results(pending, pool, timeout_s)
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
 
@@ -121,11 +153,12 @@ def _full_build(config: BuildConfig, progress: Progress, inputs: dict[str, str],
     dataset, warnings = checked(config.data, config.strict)
     progress.stage("Calcul des chiffres et des graphiques")
     category_figures = figures(dataset)
-    charts, cache = charts_for(dataset, theme, config.out)
+    charts, cache, chart_cache = charts_for(dataset, theme, config.out)
     progress.stage("Mise en page des diapositives")
     deck = build_deck(dataset, theme, category_figures, charts)
     progress.stage("Rendu " + " et ".join(f.upper() for f in config.formats))
-    outputs = render(deck, theme, config.formats, config.timeout_s)
+    salt = digest(repr(sorted((k, v) for k, v in inputs.items() if not k.startswith("data/"))).encode())
+    outputs, used = render(deck, theme, config.formats, config.timeout_s, PdfCache(config.out, salt))
     current = snapshot(dataset, category_figures)
     changes = compare(previous, current)
     labels = labels_of(dataset.info)
@@ -133,6 +166,7 @@ def _full_build(config: BuildConfig, progress: Progress, inputs: dict[str, str],
     manifest = manifest_bytes(inputs, request, outputs, current | {"count": len(dataset.studies)})
     progress.stage("Écriture")
     written = write_outputs(cache | outputs | {MANIFEST: manifest}, config.out)
+    prune_cache(config.out, used | {chart_cache})
     progress.done()
-    shown = tuple(p for p in written if p.suffix in (".pptx", ".pdf", ".md"))
+    shown = tuple(p for p in written if p.suffix in (".pptx", ".pdf", ".md") and CACHE_DIR not in p.parts)
     return Report(len(dataset.studies), warnings, shown, summary=summary(changes, labels))

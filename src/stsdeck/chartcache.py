@@ -8,12 +8,11 @@ import os
 from pathlib import Path
 
 from .charts import KEYS, Chart, draw_charts
-from .manifest import PACKAGE, digest, flatten
+from .manifest import CACHE_DIR, PACKAGE, digest, flatten
 from .errors import DataError, Problem
 from .model import Dataset
 from .themes import Theme
 
-CACHE_DIR = ".stsdeck-cache"
 EMU_PER_INCH = 914400
 
 
@@ -45,17 +44,16 @@ def decode(data: bytes) -> tuple[Chart, ...]:
                  for r in json.loads(data))
 
 
-def charts_for(dataset: Dataset, theme: Theme, out: Path) -> tuple[tuple[Chart, ...], dict[str, bytes]]:
-    """The deck's charts, and the cache entry to write when they had to be drawn."""
-    key = chart_key(dataset, theme)
-    cached = out / cache_name(key)
-    if cached.is_file():
+def charts_for(dataset: Dataset, theme: Theme, out: Path) -> tuple[tuple[Chart, ...], dict[str, bytes], str]:
+    """The deck's charts, the cache entry to write when they had to be drawn, and its name."""
+    name = cache_name(chart_key(dataset, theme))
+    if (out / name).is_file():
         try:
-            return decode(cached.read_bytes()), {}
+            return decode((out / name).read_bytes()), {}, name
         except (ValueError, KeyError):
             pass
     charts = draw_in_parallel(dataset, theme)
-    return charts, {cache_name(key): encode(charts)}
+    return charts, {name: encode(charts)}, name
 
 
 def _draw(dataset: Dataset, theme: Theme, keys: tuple[str, ...]) -> tuple[Chart, ...]:

@@ -11,6 +11,7 @@ from typing import Any
 from . import __version__
 
 MANIFEST = ".stsdeck-manifest.json"
+CACHE_DIR = ".stsdeck-cache"  # charts and PDF chunks kept between builds, inside the output folder
 PACKAGE = Path(__file__).resolve().parent
 IGNORED = ("__pycache__", ".pyc", ".DS_Store", "~")
 

@@ -62,8 +62,23 @@ def render_pdf(deck: Deck, theme: Theme) -> bytes:
 
 
 def chunks(deck: Deck) -> list[tuple[Deck, int]]:
-    """The deck cut into documents of at most CHUNK slides, each with its first slide number."""
-    return [(replace(deck, slides=deck.slides[i:i + CHUNK]), i + 1) for i in range(0, len(deck.slides), CHUNK)]
+    """The deck cut into documents of at most CHUNK slides, each with its first slide number. Runs of
+    chart slides get documents of their own, so a rebuild can reuse them when only tables changed."""
+    slides, bounds, start = deck.slides, [], 0
+    for index in range(1, len(slides) + 1):
+        edge = index == len(slides) or (slides[index].kind == "chart") != (slides[index - 1].kind == "chart")
+        if edge or index - start == CHUNK:
+            bounds.append((start, index))
+            start = index
+    return [(replace(deck, slides=slides[a:b]), a + 1) for a, b in bounds]
+
+
+def chunk_key(deck: Deck, theme: Theme, first_number: int, salt: str) -> str:
+    """Hash of a chunk's HTML and of what it links to (template files, code: in `salt`)."""
+    import hashlib
+
+    html = render_html(deck, theme, first_number)
+    return hashlib.sha256(html.encode("utf-8") + salt.encode()).hexdigest()[:20]
 
 
 def render_chunk(deck: Deck, theme: Theme, first_number: int = 1) -> bytes:
