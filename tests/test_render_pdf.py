@@ -58,7 +58,7 @@ def test_fetcher_reads_only_inside_the_template(tmp_path: Path) -> None:
 
 def test_pdf_carries_the_charts_as_vector_drawings_with_alt_text(built: dict[str, Path]) -> None:
     from stsdeck.build import BuildConfig
-    from stsdeck.chartcache import charts_for
+    from stsdeck.chartcache import computed
     from stsdeck.deck import build_deck
     from stsdeck.render.html import render_html
     from stsdeck.synthesize import figures
@@ -68,7 +68,7 @@ def test_pdf_carries_the_charts_as_vector_drawings_with_alt_text(built: dict[str
 
     theme = load_theme()
     dataset = load_dataset(DATA)
-    charts, _, _ = charts_for(dataset, theme, built["pdf"].parent)
+    _, charts, _, _ = computed(dataset, theme, built["pdf"].parent)
     html = render_html(build_deck(dataset, theme, figures(dataset), charts), theme)
     assert html.count('<img class="chart" src="data:image/svg+xml;base64,') == 5
     for chart in charts:

@@ -144,16 +144,14 @@ def build(config: BuildConfig) -> Report:
 def _full_build(config: BuildConfig, progress: Progress, inputs: dict[str, str], request: dict[str, object],
                 previous: dict[str, object]) -> Report:
     from .changes import compare, labels_of, markdown, snapshot, summary
-    from .chartcache import charts_for
+    from .chartcache import computed
     from .deck import build_deck
-    from .synthesize import figures
 
     progress.stage("Vérification du modèle et des données")
     theme = load_theme(config.template)
     dataset, warnings = checked(config.data, config.strict)
     progress.stage("Calcul des chiffres et des graphiques")
-    category_figures = figures(dataset)
-    charts, cache, chart_cache = charts_for(dataset, theme, config.out)
+    category_figures, charts, cache, chart_cache = computed(dataset, theme, config.out)
     progress.stage("Mise en page des diapositives")
     deck = build_deck(dataset, theme, category_figures, charts)
     progress.stage("Rendu " + " et ".join(f.upper() for f in config.formats))

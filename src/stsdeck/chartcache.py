@@ -1,16 +1,19 @@
-"""Charts drawn once per distinct input, reused from the build folder's cache on rebuilds."""
+"""Figures and charts computed once per distinct input, reused from the build folder's cache."""
 
 from __future__ import annotations
 
 import base64
+import dataclasses
 import json
 import os
+from typing import Any
 from pathlib import Path
 
 from .charts import KEYS, Chart, draw_charts
 from .manifest import CACHE_DIR, PACKAGE, digest, flatten
 from .errors import DataError, Problem
 from .model import Dataset
+from .synthesize import CategoryFigures, Pooled, Range, figures
 from .themes import Theme
 
 EMU_PER_INCH = 914400
@@ -31,29 +34,48 @@ def cache_name(key: str) -> str:
     return f"{CACHE_DIR}/charts-{key}.json"
 
 
-def encode(charts: tuple[Chart, ...]) -> bytes:
-    """Charts as JSON bytes (images in base64)."""
+def encode(figures: tuple[CategoryFigures, ...], charts: tuple[Chart, ...]) -> bytes:
+    """Figures and charts as JSON bytes (images in base64)."""
     rows = [{"key": c.key, "title": c.title, "alt": c.alt, "png": base64.b64encode(c.png).decode(),
              "svg": base64.b64encode(c.svg).decode()} for c in charts]
-    return json.dumps(rows).encode()
+    return json.dumps({"figures": [dataclasses.asdict(f) for f in figures], "charts": rows}).encode()
 
 
-def decode(data: bytes) -> tuple[Chart, ...]:
-    """Charts from `encode`'s bytes."""
-    return tuple(Chart(r["key"], r["title"], r["alt"], base64.b64decode(r["png"]), base64.b64decode(r["svg"]))
-                 for r in json.loads(data))
+def _range(data: dict[str, Any] | None) -> Range | None:
+    if data is None:
+        return None
+    return Range(**{**data, "at_minimum": tuple(data["at_minimum"]), "at_maximum": tuple(data["at_maximum"])})
 
 
-def charts_for(dataset: Dataset, theme: Theme, out: Path) -> tuple[tuple[Chart, ...], dict[str, bytes], str]:
-    """The deck's charts, the cache entry to write when they had to be drawn, and its name."""
+def _figures(data: dict[str, Any]) -> CategoryFigures:
+    pooled = data["pooled_local_control_5y"]
+    return CategoryFigures(
+        data["category"], data["n_studies"], data["patients"],
+        tuple(_range(r) for r in data["local_control"]), _range(data["pcr"]), _range(data["r0"]),
+        _range(data["wound"]), Pooled(**pooled) if pooled else None)
+
+
+def decode(data: bytes) -> tuple[tuple[CategoryFigures, ...], tuple[Chart, ...]]:
+    """Figures and charts from `encode`'s bytes."""
+    body = json.loads(data)
+    charts = tuple(Chart(r["key"], r["title"], r["alt"], base64.b64decode(r["png"]), base64.b64decode(r["svg"]))
+                   for r in body["charts"])
+    return tuple(_figures(f) for f in body["figures"]), charts
+
+
+def computed(dataset: Dataset, theme: Theme, out: Path) -> tuple[tuple[CategoryFigures, ...], tuple[Chart, ...],
+                                                                  dict[str, bytes], str]:
+    """The categories' figures and the deck's charts, the cache entry to write when they had to be
+    computed, and its name (statsmodels and matplotlib are not even imported on a cache hit)."""
     name = cache_name(chart_key(dataset, theme))
     if (out / name).is_file():
         try:
-            return decode((out / name).read_bytes()), {}, name
-        except (ValueError, KeyError):
+            return (*decode((out / name).read_bytes()), {}, name)
+        except (ValueError, KeyError, TypeError):
             pass
+    category_figures = figures(dataset)
     charts = draw_in_parallel(dataset, theme)
-    return charts, {name: encode(charts)}, name
+    return category_figures, charts, {name: encode(category_figures, charts)}, name
 
 
 def _draw(dataset: Dataset, theme: Theme, keys: tuple[str, ...]) -> tuple[Chart, ...]:
