@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import warnings
 import zipfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -43,9 +44,14 @@ def logo_problem(path: Path) -> str | None:
     from PIL import Image, UnidentifiedImageError
 
     try:
-        with Image.open(path) as image:
-            image.verify()
-            kind, size = image.format, image.size
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(path) as image:
+                image.verify()
+                kind, size = image.format, image.size
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        return f"logo trop grand (plus de {Image.MAX_IMAGE_PIXELS // 1_000_000} millions de pixels, " \
+               f"maximum {LOGO_MAX_PIXELS} px de côté) : {path}"
     except (UnidentifiedImageError, OSError, SyntaxError):
         return f"logo illisible (PNG ou JPEG attendu ; SVG et WebP refusés) : {path}"
     if kind not in LOGO_FORMATS:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,7 +42,12 @@ def _child(path: str, key: Any) -> str:
     return f"{path}.{key}" if path else str(key)
 
 
-def _walk(node: yaml.Node, path: str, record: Record, problems: list[Problem]) -> None:
+def _walk(node: yaml.Node, path: str, record: Record, problems: list[Problem],
+          walked: set[int] | None = None) -> None:
+    walked = set() if walked is None else walked
+    if id(node) in walked:  # an alias: its node was walked where its anchor stands (and may contain itself)
+        return
+    walked.add(id(node))
     record.lines[path] = node.start_mark.line + 1
     if isinstance(node, yaml.ScalarNode) and node.style is None:
         record.raw[path] = node.value
@@ -53,10 +60,10 @@ def _walk(node: yaml.Node, path: str, record: Record, problems: list[Problem]) -
                 problems.append(Problem(record.file, here, _child(path, key),
                                         f"clé en double (déjà définie ligne {seen[key]})"))
             seen[key] = here
-            _walk(value_node, _child(path, key), record, problems)
+            _walk(value_node, _child(path, key), record, problems, walked)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            _walk(item, _child(path, index), record, problems)
+            _walk(item, _child(path, index), record, problems, walked)
 
 
 def display_name(path: Path, root: Path) -> str:
@@ -84,18 +91,110 @@ def load_yaml(path: Path, root: Path) -> tuple[Record | None, list[Problem]]:
     text, problems = read_text(path, name)
     if text is None:
         return None, problems
+    node = None
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text) if node is not None else None
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        return None, [Problem(name, line, "", f"YAML invalide, colonne {column} : {yaml_reason(exc)}")]
+        line, column, reason = syntax_error(text, exc)
+        return None, [Problem(name, line, "", f"YAML invalide, colonne {column} : {reason}")]
+    except yaml.reader.ReaderError as exc:  # a raw control character in the file
+        line, column = _position(text, exc.position)
+        return None, [Problem(name, line, "", f"YAML invalide, colonne {column} : caractère de contrôle "
+                                              f"U+{exc.character:04X} interdit (retirez-le du fichier)")]
+    except Exception:  # PyYAML cannot build a value: impossible date, bad explicit tag, integer too long…
+        return None, [_unbuildable(name, node)]
     if node is None:
         return Record(name, None, {"": 1}), []
     record = Record(name, data)
     _walk(node, "", record, problems)
     return record, problems
+
+
+def _position(text: str, index: int) -> tuple[int, int]:
+    """Line and column (from 1) of character `index` of `text`."""
+    return text.count("\n", 0, index) + 1, index - text.rfind("\n", 0, index)
+
+
+def _unbuildable(name: str, root: yaml.Node | None) -> Problem:
+    """The problem of the first scalar PyYAML cannot turn into a value (impossible date, bad tag…)."""
+    node = next((n for n in _scalars(root) if not _buildable(n)), None)
+    if node is None:
+        return Problem(name, 1, "", "YAML invalide : valeur illisible")
+    date = node.tag.endswith(":timestamp")
+    what = "date impossible" if date else "valeur illisible"
+    shown = node.value if len(node.value) <= 40 else node.value[:37] + "…"
+    return Problem(name, node.start_mark.line + 1, "", f"YAML invalide, colonne {node.start_mark.column + 1} : "
+                                                       f"{what} « {shown} »{' (attendu AAAA-MM-JJ)' if date else ''}")
+
+
+def _scalars(root: yaml.Node | None) -> Iterator[yaml.ScalarNode]:
+    """Every scalar node under `root`, each once (aliases are not followed twice)."""
+    pending, seen = [root] if root else [], set()
+    while pending:
+        node = pending.pop(0)
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.ScalarNode):
+            yield node
+        elif isinstance(node, yaml.SequenceNode):
+            pending += node.value
+        else:
+            pending += [child for pair in node.value for child in pair]
+
+
+def _buildable(node: yaml.ScalarNode) -> bool:
+    try:
+        yaml.SafeLoader("").construct_object(node)
+    except Exception:  # PyYAML's constructors raise ValueError, IndexError, AttributeError…
+        return False
+    return True
+
+
+def syntax_error(text: str, exc: yaml.MarkedYAMLError) -> tuple[int, int, str]:
+    """Line, column and French reason of a YAML syntax error; an unclosed quote is located where it opens."""
+    flow = "flow" in str(exc.context) and exc.context_mark is not None  # located at its opening [ or {
+    mark = exc.context_mark if flow else exc.problem_mark or exc.context_mark
+    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    return _quote_error(text, exc) or _tab_error(text, exc) or (line, column, yaml_reason(exc))
+
+
+def _quote_error(text: str, exc: yaml.MarkedYAMLError) -> tuple[int, int, str] | None:
+    """An unclosed quote (or text after a closing one), located at the opening quote."""
+    if "end of stream" in str(exc.problem) and "quoted scalar" in str(exc.context) and exc.context_mark:
+        return exc.context_mark.line + 1, exc.context_mark.column + 1, "guillemet non fermé (fin du fichier atteinte)"
+    mark = exc.problem_mark
+    quoted = _quoted_before(text, mark.index) if mark and "expected <block end>" in str(exc.problem) else None
+    if quoted is None or quoted.end_mark.line != mark.line:
+        return None
+    if quoted.start_mark.line == mark.line:
+        return mark.line + 1, mark.column + 1, "texte après le guillemet fermant : mettez toute la valeur entre guillemets"
+    return (quoted.start_mark.line + 1, quoted.start_mark.column + 1,
+            f"guillemet non fermé (le texte continue jusqu'à la ligne {mark.line + 1})")
+
+
+def _tab_error(text: str, exc: yaml.MarkedYAMLError) -> tuple[int, int, str] | None:
+    """A tab inside a value rather than in the indentation."""
+    mark = exc.problem_mark
+    if mark is None or "found character '\\t'" not in str(exc.problem):
+        return None
+    if not text[text.rfind("\n", 0, mark.index) + 1:mark.index].strip():  # in the indentation
+        return None
+    return mark.line + 1, mark.column + 1, "tabulation interdite en YAML : remplacez-la par une espace"
+
+
+def _quoted_before(text: str, index: int) -> yaml.ScalarToken | None:
+    """The token just before character `index` when it is a quoted text."""
+    last = None
+    try:
+        for token in yaml.scan(text, Loader=yaml.SafeLoader):
+            if token.start_mark.index >= index:
+                break
+            last = token
+    except yaml.YAMLError:
+        pass
+    return last if isinstance(last, yaml.ScalarToken) and last.style in ('"', "'") else None
 
 
 YAML_REASONS = (
@@ -107,10 +206,25 @@ YAML_REASONS = (
     ("expected <block end>", "indentation incohérente"),
     ("found undefined alias", "alias YAML inconnu"),
     ("while scanning a quoted scalar", "guillemet non fermé"),
+    ("expected ',' or ']'", "crochet « [ » non fermé, ou virgule manquante dans la liste"),
+    ("expected ',' or '}'", "accolade « { » non fermée, ou virgule manquante entre les champs"),
+    ("found unknown escape character", "barre oblique inverse inconnue entre guillemets doubles : "
+                                       "doublez-la (\\\\) ou utilisez des guillemets simples"),
+    ("while scanning an anchor", "« & » en début de valeur : mettez le texte entre guillemets"),
+    ("while scanning an alias", "« * » en début de valeur : mettez le texte entre guillemets"),
+    ("expected the node content", "valeur attendue : mettez le texte entre guillemets"),
+    ("expected a single document", "un seul document attendu : retirez la ligne « --- »"),
+    ("could not determine a constructor", "étiquette YAML « ! » non autorisée : mettez le texte entre guillemets"),
+    ("found unhashable key", "nom de champ invalide (une liste ou un tableau ne peut pas nommer un champ)"),
+    ("found incompatible YAML document", "version de YAML non prise en charge : retirez la ligne « %YAML »"),
+    ("for merging", "fusion « << » : attendu un tableau de champs"),
+    ("failed to decode base64", "données binaires !!binary illisibles"),
 )
 
 
 def yaml_reason(exc: yaml.MarkedYAMLError) -> str:
     """PyYAML's reason in French when it is a common one, else as PyYAML says it."""
-    reason = f"{exc.context or ''} {exc.problem or ''}".strip() or "syntaxe invalide"
-    return next((french for pattern, french in YAML_REASONS if pattern in reason), reason)
+    reason = f"{exc.context or ''} {exc.problem or ''}".strip()
+    if start := re.search(r"found character '(.)' that cannot start any token", reason):
+        return f"caractère « {start[1]} » interdit en début de valeur : mettez le texte entre guillemets"
+    return next((french for pattern, french in YAML_REASONS if pattern in reason), f"syntaxe invalide ({reason})")

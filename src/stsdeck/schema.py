@@ -13,7 +13,8 @@ from .model import CELL_KEYS
 
 TYPE_NAMES = {bool: "booléen", int: "entier", float: "nombre", str: "texte",
               list: "liste", dict: "tableau de champs", type(None): "vide",
-              dt.date: "date", dt.datetime: "date et heure"}
+              dt.date: "date", dt.datetime: "date et heure", set: "ensemble (!!set)",
+              tuple: "paires (!!pairs)", bytes: "données binaires (!!binary)"}
 
 
 @dataclass(frozen=True)
@@ -134,7 +135,12 @@ def _type_name(value: Any) -> str:
 
 def _shown(value: Any) -> str:
     text = str(value).lower() if isinstance(value, bool) else str(value).replace("\n", " ⏎ ")
+    text = "".join(f"U+{ord(c):04X}" if _invisible(c) else c for c in text)  # never sent raw to a terminal
     return text if len(text) <= 40 else text[:37] + "…"
+
+
+def _invisible(char: str) -> bool:
+    return "\ud800" <= char <= "\udfff" or unicodedata.category(char) == "Cc"
 
 
 def text_problem(text: str) -> str | None:

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
-
-import yaml
 
 from .errors import TemplateError
 
@@ -102,15 +100,26 @@ def template_root(template: str | Path | None, project: Path | None = None) -> P
     raise TemplateError(f"modèle « {name} » introuvable (ni dossier, ni templates/{name}/, ni modèle intégré)")
 
 
-def _read_layer(folder: Path) -> dict[str, Any]:
-    """One template's own theme file, its file paths made absolute."""
+def _theme_file(folder: Path) -> dict[str, Any]:
+    """The settings of `folder`'s theme file as written, or TemplateError located by line."""
+    from .load import load_yaml
+
     path = folder / THEME_FILE
     try:
-        settings = yaml.safe_load(path.read_text(encoding="utf-8-sig")) or {}
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise TemplateError(f"{path}: fichier de thème illisible ({exc})") from exc
+        record, problems = load_yaml(path, folder)
+    except OSError as exc:
+        raise TemplateError(f"{path}: fichier de thème illisible ({exc.strerror})") from exc
+    if problems:
+        raise TemplateError("\n".join(str(replace(p, file=str(path))) for p in problems))
+    settings = (record.data or {}) if record else {}
     if not isinstance(settings, dict):
         raise TemplateError(f"{path}: attendu un tableau de champs")
+    return settings
+
+
+def _read_layer(folder: Path) -> dict[str, Any]:
+    """One template's own theme file, its file paths made absolute."""
+    settings = _theme_file(folder)
     files = (settings.get("fonts") or {}).get("files") or {}
     for face, value in files.items():
         files[face] = str(folder / value)
@@ -132,7 +141,7 @@ def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
 def template_chain(template: str | Path | None, project: Path | None = None) -> list[Path]:
     """The template's folder followed by every folder it extends, nearest first."""
     chain = [template_root(template, project)]
-    while parent := (yaml.safe_load((chain[-1] / THEME_FILE).read_text(encoding="utf-8-sig")) or {}).get("extends"):
+    while parent := _theme_file(chain[-1]).get("extends"):
         folder = template_root(parent, project)
         if folder in chain:
             raise TemplateError(f"{chain[-1] / THEME_FILE}: extends: héritage circulaire vers « {parent} »")
