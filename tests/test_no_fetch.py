@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import socket
 import zipfile
@@ -58,15 +57,18 @@ def squeezed(text: str) -> str:
 
 @pytest.fixture(scope="module")
 def hostile_build(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    """The hostile dataset built in this process, every connection and every URL asked recorded."""
+    """The hostile dataset built, every connection and every URL asked recorded in log files (the PDF
+    renders in a forked worker process, which inherits these patches and appends to the same files)."""
     root = tmp_path_factory.mktemp("hostile")
     data = hostile_data(Path(shutil.copytree(DATA, root / "data")))
-    connections: list[Any] = []
-    urls: list[str] = []
-    paths: list[str] = []
+    logs = {name: root / f"{name}.log" for name in ("connections", "urls", "paths")}
+
+    def record(name: str, value: Any) -> None:
+        with open(logs[name], "a", encoding="utf-8") as log:
+            log.write(f"{value}\n")
 
     def refuse(*args: Any, **kwargs: Any) -> None:
-        connections.append(args)
+        record("connections", args)
         raise OSError("connexion interdite pendant le rendu")
 
     original_fetcher, original_allowed = pdf_module.confined_fetcher, pdf_module.allowed_path
@@ -76,14 +78,14 @@ def hostile_build(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         fetch = fetcher.fetch
 
         def recorded(url: str, headers: Any = None) -> Any:
-            urls.append(url)
+            record("urls", url)
             return fetch(url, headers)
 
         fetcher.fetch = recorded
         return fetcher
 
     def recording_allowed(url: str, roots: tuple[Path, ...]) -> Path | None:
-        paths.append(url)
+        record("paths", url)
         return original_allowed(url, roots)
 
     with pytest.MonkeyPatch.context() as patch:
@@ -91,13 +93,13 @@ def hostile_build(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         patch.setattr(socket.socket, "connect_ex", refuse)
         patch.setattr(socket, "create_connection", refuse)
         patch.setattr(socket, "getaddrinfo", refuse)
-        patch.setattr(os, "cpu_count", lambda: 1)  # PDF rendered in this process: the patches see it
         patch.setattr(pdf_module, "confined_fetcher", recording_fetcher)
         patch.setattr(pdf_module, "allowed_path", recording_allowed)
         written = build(BuildConfig(data, root / "out")).written
     outputs = {p.suffix.lstrip("."): p for p in written}
-    return {"pdf": outputs["pdf"], "pptx": outputs["pptx"], "connections": connections, "urls": urls,
-            "paths": paths}
+    logged = {name: path.read_text(encoding="utf-8").splitlines() if path.exists() else []
+              for name, path in logs.items()}
+    return {"pdf": outputs["pdf"], "pptx": outputs["pptx"], **logged}
 
 
 def test_no_connection_is_attempted(hostile_build: dict[str, Any]) -> None:

@@ -96,13 +96,14 @@ def render(deck: Deck, theme: Theme, formats: tuple[str, ...], timeout_s: float 
 
 
 def _render_chunks(todo: list, theme: Theme, timeout_s: float, meanwhile: Callable[[], None]) -> list[bytes]:
-    """PDF chunks rendered in worker processes (in this one on a single core) while `meanwhile` runs."""
+    """PDF chunks rendered in worker processes (one per core, at least one, so that the timeout
+    always applies) while `meanwhile` runs here."""
     from .render.pdf import render_chunk
 
     cores = os.cpu_count() or 1
-    if cores < 2 or not todo:
+    if not todo:
         meanwhile()
-        return [render_chunk(chunk, theme, first) for (chunk, first), _ in todo]
+        return []
     from concurrent.futures import ProcessPoolExecutor
     from multiprocessing import get_context
 
