@@ -6,6 +6,7 @@ import io
 import warnings
 import zipfile
 from pathlib import Path
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -77,19 +78,28 @@ def file_problems(theme: Theme) -> list[str]:
     return problems
 
 
+def rewritten_package(data: bytes, content: Callable[[str, bytes], bytes],
+                      date_time: tuple[int, ...] | None = None) -> bytes:
+    """An OOXML package (zip) with each part passed through `content(name, bytes)`, entries in the
+    same order; with `date_time`, every entry carries that date (reproducible bytes)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for entry in source.infolist():
+            info = entry
+            if date_time is not None:
+                info = zipfile.ZipInfo(entry.filename, date_time=date_time)
+                info.compress_type, info.external_attr = zipfile.ZIP_DEFLATED, 0o644 << 16
+            target.writestr(info, content(entry.filename, source.read(entry)))
+    return out.getvalue()
+
+
 def master_bytes(path: Path) -> bytes:
     """The master as .pptx bytes (a .potx has its main content type switched)."""
     data = path.read_bytes()
     if path.suffix.lower() != ".potx":
         return data
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for entry in source.infolist():
-            content = source.read(entry)
-            if entry.filename == "[Content_Types].xml":
-                content = content.replace(POTX_TYPE.encode(), PPTX_TYPE.encode())
-            target.writestr(entry, content)
-    return out.getvalue()
+    return rewritten_package(data, lambda name, part: part.replace(POTX_TYPE.encode(), PPTX_TYPE.encode())
+                             if name == "[Content_Types].xml" else part)
 
 
 def open_master(path: Path) -> Any:

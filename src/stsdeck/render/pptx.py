@@ -56,18 +56,10 @@ def _presentation(theme: Theme) -> Any:
 def normalized_package(data: bytes, iso_date: str) -> bytes:
     """The package with entries dated `iso_date` and neutral app properties (no company, no
     template author), so equal inputs give equal bytes and nothing personal leaks from a master."""
-    import zipfile
+    from ..assets import rewritten_package
 
     stamp = (*dt.date.fromisoformat(iso_date).timetuple()[:3], 0, 0, 0)
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for entry in source.infolist():
-            info = zipfile.ZipInfo(entry.filename, date_time=stamp)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            content = APP_XML if entry.filename == "docProps/app.xml" else source.read(entry)
-            target.writestr(info, content)
-    return out.getvalue()
+    return rewritten_package(data, lambda name, part: APP_XML if name == "docProps/app.xml" else part, stamp)
 
 
 def _widen_master(prs: Any) -> None:
