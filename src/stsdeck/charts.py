@@ -17,8 +17,8 @@ from .typography import NBSP, french
 
 KEYS = ("local_control", "pathological_response", "toxicity", "evidence_map", "lc_vs_eqd2")
 DPI = 200
-FONT_SIZE = 10.0
-SMALL = 8.0
+FONT_SIZE = 12.0
+SMALL = 10.0
 # Category colours after the theme's primary and accent: distinct hues, readable on white.
 FALLBACK_PALETTE = ("#1F4E79", "#C55A11", "#009E73", "#7B3F98", "#0072B2", "#CC79A7", "#8C6D1F")
 DESIGN_MARKERS = {"phase-1": "v", "phase-1-2": "^", "phase-2": "o", "randomized": "*",
