@@ -222,7 +222,7 @@ def _row_xml(texts: tuple[str, ...], row: int, height: int, block: TableBlock, t
     ppr = (f'<a:pPr marL="0" indent="0" algn="l"><a:lnSpc><a:spcPts val="{round(size * theme.size("line_spacing") * 100)}"/>'
            '</a:lnSpc><a:spcBef><a:spcPts val="0"/></a:spcBef><a:spcAft><a:spcPts val="0"/></a:spcAft><a:buNone/></a:pPr>')
     cells = "".join(
-        f'<a:tc><a:txBody><a:bodyPr/><a:lstStyle/>'
+        '<a:tc><a:txBody><a:bodyPr/><a:lstStyle/>'
         + "".join(f"<a:p>{ppr}<a:r>{run}<a:t>{escape(line)}</a:t></a:r></a:p>" for line in text.split("\n"))
         + f'</a:txBody><a:tcPr marL="{mx}" marR="{mx}" marT="{my}" marB="{my}" anchor="{anchor}">'
         f'<a:solidFill><a:srgbClr val="{theme.color(fill).lstrip("#")}"/></a:solidFill></a:tcPr></a:tc>'
