@@ -167,3 +167,27 @@ def test_lookup_prefers_the_project_folder_then_builtin(tmp_path: Path) -> None:
     assert load_theme("default", tmp_path).folder == (BUILTIN / "default").resolve()
     with pytest.raises(TemplateError, match="modèle « absent » introuvable"):
         load_theme("absent", tmp_path)
+
+
+@pytest.mark.parametrize(("edit", "expected"), [
+    (("fonts:\n", "fonts_old:\n", "fonts: [1, 2]\n"), ["  - fonts : attendu un tableau de champs, reçu liste"]),
+    (("  table_pt: 10\n", '  table_pt: "grand"\n', ""), ["  - sizes.table_pt : attendu un nombre, reçu « grand »"]),
+    (("  logo: [11.55, 0.3, 1.33, 0.6]\n", "  logo: [11.55, 0.3]\n", ""),
+     ["  - boxes.logo : attendu [x, y, largeur, hauteur] en pouces, reçu « [11.55, 0.3] »"]),
+])
+def test_theme_fields_of_the_wrong_shape_are_named(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                   edit: tuple[str, str, str], expected: list[str]) -> None:
+    folder = copy_clinique(tmp_path)
+    theme = folder / "theme.yaml"
+    old, new, appended = edit
+    text = theme.read_text(encoding="utf-8")
+    assert old in text
+    theme.write_text(text.replace(old, new) + appended, encoding="utf-8")
+    assert run(["template", "check", str(folder)]) == 1
+    assert capsys.readouterr().err.splitlines()[1:] == expected
+
+
+def test_a_missing_studies_folder_is_named_as_missing(data_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    shutil.rmtree(data_copy / "studies")
+    assert run(["check", "--data", str(data_copy)]) == 1
+    assert "data/studies: aucune étude : le dossier studies/ est introuvable" in capsys.readouterr().err.splitlines()

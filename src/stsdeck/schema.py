@@ -129,7 +129,8 @@ CHARTS = Fields({"alpha_beta_gy": Scalar("number", low=0.5, high=30), "common": 
                  "designs": Free(), "charts": Free()})
 
 
-def _type_name(value: Any) -> str:
+def type_name(value: Any) -> str:
+    """The French name of a value's type."""
     return TYPE_NAMES.get(type(value), type(value).__name__)
 
 
@@ -193,7 +194,7 @@ def _check_scalar(spec: Scalar, value: Any, raw: str | None = None) -> str | Non
         return f"attendu {EXPECTED[spec.kind]}, reçu une valeur vide"
     if not _kind_ok(spec, value):
         written = f" (écrit {raw})" if raw is not None and raw != _shown(value) else ""
-        return f"attendu {EXPECTED[spec.kind]}, reçu {_type_name(value)} « {_shown(value)} »{written}{_hint(spec, value)}"
+        return f"attendu {EXPECTED[spec.kind]}, reçu {type_name(value)} « {_shown(value)} »{written}{_hint(spec, value)}"
     if spec.kind == "text":
         if spec.choices and value not in spec.choices:
             return f"valeur « {_shown(value)} » inconnue (attendu : {', '.join(spec.choices)})"
@@ -229,7 +230,7 @@ class Checker:
 
     def _fields(self, spec: Fields, value: Any, path: str) -> None:
         if not isinstance(value, dict):
-            self.add(path, f"attendu un tableau de champs, reçu {_type_name(value)}")
+            self.add(path, f"attendu un tableau de champs, reçu {type_name(value)}")
             return
         for key in value:
             if key not in spec.fields:
@@ -243,7 +244,7 @@ class Checker:
 
     def _list(self, spec: ListOf, value: Any, path: str) -> None:
         if not isinstance(value, list):
-            self.add(path, f"attendu une liste, reçu {_type_name(value)}")
+            self.add(path, f"attendu une liste, reçu {type_name(value)}")
             return
         if len(value) < spec.min_items:
             self.add(path, f"attendu au moins {spec.min_items} élément(s), reçu {len(value)}")
@@ -252,7 +253,7 @@ class Checker:
 
     def _free(self, spec: Free, value: Any, path: str) -> None:
         if not isinstance(value, dict):
-            self.add(path, f"attendu un tableau de champs, reçu {_type_name(value)}")
+            self.add(path, f"attendu un tableau de champs, reçu {type_name(value)}")
 
     def _bullet(self, spec: BulletSpec, value: Any, path: str) -> None:
         if isinstance(value, dict):

@@ -120,6 +120,9 @@ def _theme_file(folder: Path) -> dict[str, Any]:
 def _read_layer(folder: Path) -> dict[str, Any]:
     """One template's own theme file, its file paths made absolute."""
     settings = _theme_file(folder)
+    shape = _shape_problems(settings)
+    if shape:
+        raise TemplateError(f"{folder / THEME_FILE}:\n" + "\n".join(f"  - {p}" for p in shape))
     files = (settings.get("fonts") or {}).get("files") or {}
     for face, value in files.items():
         files[face] = str(folder / value)
@@ -127,6 +130,23 @@ def _read_layer(folder: Path) -> dict[str, Any]:
         if settings.get(key):
             settings[key] = str(folder / settings[key])
     return settings
+
+
+def _shape_problems(settings: dict[str, Any]) -> list[str]:
+    """Sections that are not mappings, and file names that are not texts."""
+    sections = (*REQUIRED, "sizes")
+    from .schema import type_name
+
+    problems = [f"{name} : attendu un tableau de champs, reçu {type_name(settings[name])}"
+                for name in dict.fromkeys(sections) if name in settings and not isinstance(settings[name], dict)]
+    files = settings.get("fonts", {}).get("files", {}) if isinstance(settings.get("fonts"), dict) else {}
+    if not isinstance(files, dict):
+        problems.append("fonts.files : attendu un tableau de champs (regular, bold)")
+    elif any(not isinstance(v, str) for v in files.values()):
+        problems.append("fonts.files : attendu des noms de fichiers")
+    problems += [f"{key} : attendu un nom de fichier" for key in FILE_KEYS
+                 if settings.get(key) and not isinstance(settings[key], str)]
+    return problems
 
 
 def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
@@ -162,6 +182,27 @@ def load_theme(template: str | Path | None = None, project: Path | None = None) 
     return theme
 
 
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _number_problems(settings: dict[str, Any]) -> list[str]:
+    """Sizes, areas, margins and column weights that are not the numbers the layout needs."""
+    from .model import CELL_KEYS
+
+    problems = [f"sizes.{k} : attendu un nombre, reçu « {v} »" for k, v in settings["sizes"].items()
+                if not _is_number(v) or v <= 0]
+    problems += [f"boxes.{k} : attendu [x, y, largeur, hauteur] en pouces, reçu « {v} »"
+                 for k, v in settings["boxes"].items()
+                 if not (isinstance(v, list) and len(v) == 4 and all(_is_number(n) and n >= 0 for n in v))]
+    weights = settings["table"]["column_weights"]
+    if not (isinstance(weights, list) and len(weights) == len(CELL_KEYS) and all(_is_number(w) and w > 0 for w in weights)):
+        problems.append(f"table.column_weights : attendu {len(CELL_KEYS)} nombres positifs")
+    problems += [f"table.{k} : attendu un nombre ≥ 0" for k in ("cell_margin_x_in", "cell_margin_y_in")
+                 if not _is_number(settings["table"][k]) or settings["table"][k] < 0]
+    return problems
+
+
 def theme_problems(theme: Theme) -> list[str]:
     """What the template lacks or gets wrong: fields, colours, fonts, logo, master layouts."""
     from .assets import file_problems, master_problems
@@ -173,6 +214,7 @@ def theme_problems(theme: Theme) -> list[str]:
         return problems
     problems += [f"couleur invalide : colors.{k} = « {v} » (attendu #RRGGBB)"
                  for k, v in settings["colors"].items() if not COLOR.match(str(v))]
+    problems += _number_problems(settings)
     problems += [f"cover_fields : champ « {f} » inconnu (attendu : {', '.join(COVER_FIELDS)})"
                  for f in settings.get("cover_fields", []) if f not in COVER_FIELDS]
     problems += file_problems(theme)

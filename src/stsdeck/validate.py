@@ -59,7 +59,8 @@ def _cross_check(categories: Record, studies: list[Record], root: Path) -> list[
     known = [c["id"] for c in categories.data["categories"]]
     problems: list[Problem] = []
     if not studies:
-        problems.append(Problem(display_name(root / "studies", root), 0, "", "aucune étude : le dossier studies/ est vide"))
+        state = "est vide" if (root / "studies").is_dir() else "est introuvable"
+        problems.append(Problem(display_name(root / "studies", root), 0, "", f"aucune étude : le dossier studies/ {state}"))
     for study in studies:
         if study.data["category"] not in known:
             problems.append(Problem(study.file, study.line("category"), "category",
