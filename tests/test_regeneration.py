@@ -55,7 +55,7 @@ def test_one_study_edit_reaches_the_outputs_and_changes_md(data_copy: Path, tmp_
                               "- Étude modifiée : `delaney-2003`\n"
                               "  - `cells.local_control` : 92% ⏎ (vs 86% groupe contrôle historique) → "
                               "94% ⏎ (vs 86% groupe contrôle historique)\n"
-                              "  - `local_control.pct` : 92,0 → 94,0\n"
+                              "  - `local_control.pct` : 92 → 94\n"
                               "- Chiffres recalculés : `split-course`\n")
     assert report.summary == ("0 étude(s) ajoutée(s), 0 retirée(s), 1 modifiée(s) ; "
                               "chiffres recalculés dans 1 catégorie(s)")
@@ -134,3 +134,29 @@ def test_a_comment_added_to_a_study_changes_no_value_and_reuses_the_charts(data_
     assert (out / "CHANGES.md").read_text(encoding="utf-8").endswith(
         "Aucune modification des études ni des chiffres calculés.\n")
     assert sorted((out / CACHE_DIR).iterdir()) == cached
+
+
+def test_a_small_number_edit_redraws_the_charts_and_is_listed(data_copy: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build(BuildConfig(data_copy, out, ("pptx",)))
+    charts = sorted((out / CACHE_DIR).glob("charts-*"))
+    edit(data_copy / "studies" / "jebsen-2011.yaml", "dose_per_fraction_gy: 1.8", "dose_per_fraction_gy: 1.84")
+    build(BuildConfig(data_copy, out, ("pptx",)))
+    assert sorted((out / CACHE_DIR).glob("charts-*")) != charts
+    assert "  - `radiotherapy[0].dose_per_fraction_gy` : 1,8 → 1,84\n" in (out / "CHANGES.md").read_text(encoding="utf-8")
+
+
+def test_a_data_folder_under_a_tilde_path_is_still_watched_for_changes(data_copy: Path, tmp_path: Path) -> None:
+    import shutil
+
+    data = Path(shutil.copytree(data_copy, tmp_path / "copie~1" / "data"))
+    out = tmp_path / "out"
+    build(BuildConfig(data, out, ("pptx",)))
+    edit(data / "studies" / "greto-2018.yaml", "SG = 64,6%", "SG = 64,6 %")
+    assert not build(BuildConfig(data, out, ("pptx",))).skipped
+
+
+def test_an_output_folder_inside_the_data_is_not_an_input(data_copy: Path) -> None:
+    out = data_copy / "build"
+    build(BuildConfig(data_copy, out, ("pptx",)))
+    assert build(BuildConfig(data_copy, out, ("pptx",))).skipped

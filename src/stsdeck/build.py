@@ -134,7 +134,7 @@ def build(config: BuildConfig) -> Report:
     written unless every stage succeeded, and concurrent builds of one folder take turns."""
     progress = Progress(config.quiet)
     with output_lock(config.out):
-        inputs = input_hashes(config.data, template_chain(config.template))
+        inputs = input_hashes(config.data, template_chain(config.template), config.out)
         request = {"formats": list(config.formats), "strict": config.strict}
         previous = read_manifest(config.out)
         if up_to_date(previous, inputs, request, config.out):

@@ -47,10 +47,18 @@ def compare(previous: dict[str, Any], current: dict[str, Any]) -> Changes:
                    moved if old_fig else (), not previous)
 
 
-def _value(value: Any) -> str:
+BOOLEANS = {True: "oui", False: "non"}
+
+
+def _value(value: Any, computed: bool = False) -> str:
+    """A value as CHANGES.md shows it: decimal comma (one decimal for computed figures), oui/non."""
     if value is None:
         return "—"
-    return str(value).replace(".", ",") if isinstance(value, float) else str(value).replace("\n", " ⏎ ")
+    if isinstance(value, bool):
+        return BOOLEANS[value]
+    if isinstance(value, float):
+        return f"{round(value, 1) if computed else value:g}".replace(".", ",")
+    return str(value).replace("\n", " ⏎ ")
 
 
 def labels_of(info: DeckInfo) -> dict[str, str]:
@@ -72,7 +80,7 @@ def markdown(changes: Changes, labels: dict[str, str]) -> str:
         lines += [f"  - `{field}` : {_value(a)} → {_value(b)}" for field, a, b in diffs]
     for key, diffs in changes.figures:
         lines.append(f"- {labels['figures']} : `{key}`")
-        lines += [f"  - `{field}` : {_value(a)} → {_value(b)}" for field, a, b in diffs]
+        lines += [f"  - `{field}` : {_value(a, True)} → {_value(b, True)}" for field, a, b in diffs]
     return "\n".join(lines) + "\n"
 
 

@@ -10,7 +10,7 @@ from typing import Any
 from pathlib import Path
 
 from .charts import KEYS, Chart, draw_charts
-from .manifest import CACHE_DIR, PACKAGE, digest, flatten
+from .manifest import CACHE_DIR, code_digest, digest, flatten
 from .errors import DataError, Problem
 from .model import Dataset
 from .synthesize import CategoryFigures, Pooled, Range, figures
@@ -23,10 +23,11 @@ def chart_key(dataset: Dataset, theme: Theme) -> str:
     """Hash of everything the charts depend on: study values (not cell texts), labels, look, code."""
     values = [{k: v for k, v in flatten(s).items() if not k.startswith(("cells.", "file"))} for s in dataset.studies]
     categories = [(c.key, c.short_title) for c in dataset.categories]
-    look = (theme.settings["colors"], theme.settings["boxes"]["content"], theme.font_file("regular").name)
-    code = (PACKAGE / "charts.py").read_bytes() + (PACKAGE / "synthesize.py").read_bytes()
-    text = json.dumps([values, categories, dataset.chart_labels, look], sort_keys=True, ensure_ascii=False)
-    return digest(text.encode() + code)[:20]
+    fonts = [digest(theme.font_file(face).read_bytes()) for face in ("regular", "bold")]
+    look = (theme.settings["colors"], theme.settings["boxes"]["content"], fonts)
+    text = json.dumps([values, categories, dataset.chart_labels, look, code_digest()], sort_keys=True,
+                      ensure_ascii=False)
+    return digest(text.encode())[:20]
 
 
 def cache_name(key: str) -> str:

@@ -9,11 +9,12 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .themes import BUILTIN
 
 MANIFEST = ".stsdeck-manifest.json"
 CACHE_DIR = ".stsdeck-cache"  # charts and PDF chunks kept between builds, inside the output folder
 PACKAGE = Path(__file__).resolve().parent
-IGNORED = ("__pycache__", ".pyc", ".DS_Store", "~")
+BUILTIN_DEFAULT = BUILTIN / "default"
 
 
 def digest(data: bytes) -> str:
@@ -21,18 +22,32 @@ def digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _files(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.rglob("*") if p.is_file() and not any(i in p.as_posix() for i in IGNORED))
+def _files(folder: Path, exclude: Path | None = None) -> list[Path]:
+    """Files under `folder` (editor backups, caches and anything under `exclude` left out)."""
+    found = []
+    for path in sorted(folder.rglob("*")):
+        parts = path.relative_to(folder).parts
+        ignored = any(part == "__pycache__" or part.startswith(".") or part.endswith("~") for part in parts)
+        inside = exclude is not None and path.resolve().is_relative_to(exclude.resolve())
+        if path.is_file() and not ignored and not inside and path.suffix != ".pyc":
+            found.append(path)
+    return found
 
 
-def input_hashes(data: Path, template_folders: list[Path] | tuple[Path, ...]) -> dict[str, str]:
-    """Hash of every data file, template file and stsdeck source file, keyed by a stable name."""
-    hashes = {f"data/{p.relative_to(data).as_posix()}": digest(p.read_bytes()) for p in _files(data)}
-    for folder in template_folders:
-        hashes |= {f"template/{folder.name}/{p.relative_to(folder).as_posix()}": digest(p.read_bytes())
-                   for p in _files(folder)}
+def code_digest() -> str:
+    """Version and hash of stsdeck's own code: a new version redraws and rerenders everything."""
     code = "".join(digest(p.read_bytes()) for p in _files(PACKAGE) if p.suffix == ".py")
-    hashes["stsdeck"] = f"{__version__}:{digest(code.encode())}"
+    return f"{__version__}:{digest(code.encode())}"
+
+
+def input_hashes(data: Path, template_folders: list[Path] | tuple[Path, ...], out: Path | None = None) -> dict[str, str]:
+    """Hash of every data file, template file (the built-in default included: the PDF always reads
+    it) and stsdeck source file, keyed by a stable name; files under `out` are not inputs."""
+    hashes = {f"data/{p.relative_to(data).as_posix()}": digest(p.read_bytes()) for p in _files(data, out)}
+    for folder in dict.fromkeys([*template_folders, BUILTIN_DEFAULT]):
+        hashes |= {f"template/{folder.name}/{p.relative_to(folder).as_posix()}": digest(p.read_bytes())
+                   for p in _files(folder, out)}
+    hashes["stsdeck"] = code_digest()
     return hashes
 
 
@@ -58,15 +73,15 @@ def up_to_date(manifest: dict[str, Any], inputs: dict[str, str], request: dict[s
 
 
 def flatten(value: Any, prefix: str = "") -> dict[str, Any]:
-    """A nested value as {"path.to[0].field": leaf}, floats rounded to 0.1; a dataclass's fields that
-    take no part in comparison (source lines, labels) are left out."""
+    """A nested value as {"path.to[0].field": leaf}; a dataclass's fields that take no part in
+    comparison (source lines, labels) are left out."""
     if dataclasses.is_dataclass(value):
         value = {f.name: getattr(value, f.name) for f in dataclasses.fields(value) if f.compare}
     if isinstance(value, dict):
         return {k: v for key, item in value.items() for k, v in flatten(item, f"{prefix}.{key}" if prefix else key).items()}
     if isinstance(value, (list, tuple)):
         return {k: v for i, item in enumerate(value) for k, v in flatten(item, f"{prefix}[{i}]").items()}
-    return {prefix: round(value, 1) if isinstance(value, float) else value}
+    return {prefix: value}
 
 
 def manifest_bytes(inputs: dict[str, str], request: dict[str, Any], outputs: dict[str, bytes],
