@@ -16,7 +16,6 @@ from PIL import Image
 
 from stsdeck import charts as charts_module
 from stsdeck.charts import KEYS, Chart, draw_charts, first_eqd2, number, palette, percent
-from stsdeck.radiobiology import ASSUMPTION
 from stsdeck.validate import load_dataset
 
 from .factory import make_dataset
@@ -118,7 +117,7 @@ def test_local_control_shows_decimal_commas_and_horizons(drawn) -> None:
 def test_local_control_alt_gives_pooled_estimates(drawn) -> None:
     alt = drawn["local_control"].alt
     assert "17 études" in alt.replace(NBSP, " ")
-    assert f"Split course 89{NBSP}% (IC 95{NBSP}% 80,4–94,1, 4 études)" in alt
+    assert f"Split course 89{NBSP}% (IC 95{NBSP}% 80,4–94,1, 4{NBSP}études)" in alt
 
 
 def test_no_decimal_points_in_any_alt_text(drawn) -> None:
@@ -142,7 +141,7 @@ def test_toxicity_alt_summarises_both_panels(drawn) -> None:
 def test_evidence_map_mentions_the_study_without_a_year(drawn, dataset) -> None:
     undated = [s for s in dataset.studies if s.year is None]
     assert [s.first_author for s in undated] == ["Spalek"]
-    alt = drawn["evidence_map"].alt
+    alt = drawn["evidence_map"].alt.replace(NBSP, " ")
     assert "Spalek" in alt and "1 étude(s) sans année" in alt
     assert f"{len(dataset.studies) - 1} études" in alt
     assert "Spalek" in svg_text(drawn["evidence_map"])  # the note under the chart
@@ -152,8 +151,9 @@ def test_lc_vs_eqd2_writes_alpha_beta_and_assumption(drawn, labels) -> None:
     chart = drawn["lc_vs_eqd2"]
     text = svg_text(chart)
     assert "α/β = 4" in text.replace(NBSP, " ")
-    assert ASSUMPTION in text.replace(NBSP, " ")
-    assert ASSUMPTION in chart.alt.replace(NBSP, " ")
+    assumption = labels["notes"]["assumption"]
+    assert assumption in text.replace(NBSP, " ")
+    assert assumption in chart.alt.replace(NBSP, " ")
     assert "Curtis 2011 (3" in chart.alt and "48,7 Gy" in chart.alt.replace(NBSP, " ")
 
 

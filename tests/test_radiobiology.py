@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from stsdeck.model import Schedule
-from stsdeck.radiobiology import ASSUMPTION, bed, dose_per_fraction, eqd2, schedule_bed, schedule_eqd2
+from stsdeck.radiobiology import bed, dose_per_fraction, eqd2, schedule_bed, schedule_eqd2
 
 
 def lq_eqd2(total: float, per_fraction: float, alpha_beta: float) -> float:
@@ -58,7 +58,12 @@ def test_split_course_and_twice_daily_are_computed_like_any_schedule() -> None:
 
 
 def test_assumption_is_stated_for_charts() -> None:
-    assert "LQ" in ASSUMPTION and "facteur temps" in ASSUMPTION
+    import yaml
+
+    from .conftest import DATA
+
+    assumption = yaml.safe_load((DATA / "charts.yaml").read_text(encoding="utf-8"))["notes"]["assumption"]
+    assert "LQ" in assumption and "facteur temps" in assumption
 
 
 @pytest.mark.parametrize("args", [(25, 5, 0), (25, 5, -3), (-1, 2, 4), (25, -5, 4)])

@@ -121,13 +121,17 @@ def _placeholder_kinds(layout: Any) -> set[str]:
 
 
 def master_problems(theme: Theme) -> list[str]:
-    """Layouts the theme maps that the master lacks, or that lack a needed placeholder; size."""
+    """Layouts the theme maps that the master (python-pptx's own without one) lacks, or that lack a
+    needed placeholder; a master that is not 16:9."""
+    from pptx import Presentation
+
+    master = theme.file("master")
     try:
-        prs = open_master(theme.file("master"))
+        prs = open_master(master) if master else Presentation()
     except ValueError as exc:
         return [str(exc)]
     problems = []
-    if (prs.slide_width, prs.slide_height) != SLIDE_SIZE:
+    if master and (prs.slide_width, prs.slide_height) != SLIDE_SIZE:
         problems.append(f"masque au format {prs.slide_width} × {prs.slide_height} EMU, "
                         f"attendu 16:9 ({SLIDE_SIZE[0]} × {SLIDE_SIZE[1]} EMU)")
     layouts = {layout.name: layout for layout in prs.slide_layouts}

@@ -85,7 +85,8 @@ def _draw(dataset: Dataset, theme: Theme, keys: tuple[str, ...]) -> tuple[Chart,
         return draw_charts(dataset, dataset.chart_labels, theme.settings["colors"], box.w / EMU_PER_INCH,
                            box.h / EMU_PER_INCH, font_path=theme.font_file("regular"), keys=keys)
     except KeyError as exc:
-        raise DataError([Problem("data/charts.yaml", 0, str(exc.args[0]), "libellé manquant")]) from exc
+        raise DataError([Problem("data/charts.yaml", 0, str(exc.args[0]),
+                                 "libellé manquant, ou champ entre accolades inconnu")]) from exc
 
 
 def draw_in_parallel(dataset: Dataset, theme: Theme) -> tuple[Chart, ...]:

@@ -11,7 +11,7 @@ from statistics import median
 from typing import Any
 
 from .model import Category, Dataset, Study
-from .radiobiology import ASSUMPTION, schedule_eqd2
+from .radiobiology import schedule_eqd2
 from .synthesize import POOLED_HORIZON_YEARS, events_from_pct, figures, wilson_interval, wound_toxicity
 from .typography import NBSP, french
 
@@ -327,7 +327,7 @@ def _lc_legend(ax: Any, canvas: _Canvas) -> None:
     handles = [Line2D([], [], color=ink, marker="o", ms=6.5, mec="white", lw=1.6),
                Line2D([], [], color=ink, marker="D", ms=7, lw=0)]
     ax.legend(handles, [canvas.text("local_control", "study_legend"),
-                        canvas.text("local_control", "pooled_legend")], loc="upper left")
+                        canvas.text("local_control", "pooled_legend")], loc="lower left")
 
 
 def _lc_alt(canvas: _Canvas, groups: list[tuple[Category, list[Study], bool]], pooled: dict[str, Any]) -> str:
@@ -643,7 +643,7 @@ def _lc_vs_eqd2(canvas: _Canvas) -> tuple[Any, str]:
     if len(points) <= MAX_NAMED:
         _eqd2_labels(ax, canvas, points)
     _eqd2_legend(ax, canvas, [by_key[k] for k in dict.fromkeys(s.category for s, _ in points)])
-    _note(figure, [note, french(ASSUMPTION)], canvas)
+    _note(figure, [note, canvas.note("assumption")], canvas)
     return figure, _eqd2_alt(canvas, points, note)
 
 
@@ -715,5 +715,5 @@ def _eqd2_alt(canvas: _Canvas, points: list[tuple[Study, float]], note: str) -> 
                            value=percent(s.local_control.pct)) for s, d in points]
     return canvas.text("lc_vs_eqd2", "alt", n=len(points), min_eqd2=number(min(doses)),
                        max_eqd2=number(max(doses)), min_lc=percent(min(values)), max_lc=percent(max(values)),
-                       note=note.rstrip("."), assumption=french(ASSUMPTION).rstrip("."),
+                       note=note.rstrip("."), assumption=canvas.note("assumption").rstrip("."),
                        studies=canvas.join(studies))

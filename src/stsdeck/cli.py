@@ -89,6 +89,9 @@ def reported(action: Callable[[], int]) -> int:
         print(f"{len(exc.problems)} problème(s) ; rien n'a été écrit.", file=sys.stderr)
     except StsdeckError as exc:
         print(f"erreur : {exc}", file=sys.stderr)
+    except Exception as exc:  # a bug of stsdeck: said plainly, without a traceback, and --watch goes on
+        print(f"erreur interne de stsdeck (à signaler) : {type(exc).__name__} : {exc}", file=sys.stderr)
+        return 2
     return 1
 
 

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from .model import Schedule
 
-# The model behind every figure of this module, for charts to print under an EQD2 axis:
-# linear-quadratic model, no overall-time (repopulation) factor, complete repair between
-# fractions. Split-course and twice-daily schedules are therefore computed exactly like
-# continuous once-daily ones, which flatters split courses and ignores incomplete repair
-# when two fractions are given less than ~6 h apart.
-ASSUMPTION = "Modèle LQ sans facteur temps, réparation complète entre fractions"
+# The model behind every figure of this module (charts print it, in French, from the
+# `notes.assumption` text of data/charts.yaml): linear-quadratic model, no overall-time
+# (repopulation) factor, complete repair between fractions. Split-course and twice-daily
+# schedules are therefore computed exactly like continuous once-daily ones, which flatters
+# split courses and ignores incomplete repair when two fractions are given less than ~6 h apart.
 
 REFERENCE_DOSE_PER_FRACTION_GY = 2.0
 

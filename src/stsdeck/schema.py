@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
@@ -27,6 +28,8 @@ class Scalar:
     high: float | None = None
     choices: tuple[str, ...] = ()
     nullable: bool = False
+    pattern: str = ""  # a text must match it entirely (regular expression)
+    meaning: str = ""  # what the pattern expects, in French
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,7 @@ class ListOf:
     item: Any
     required: bool = False
     min_items: int = 0
+    max_items: int | None = None
 
 
 @dataclass(frozen=True)
@@ -119,8 +123,9 @@ LABEL_KEYS = ("continued", "references", "notes_references", "figures_title", "f
 
 DECK = Fields({
     "title": TEXT, "subtitle": OPT_TEXT, "authors": ListOf(TEXT), "event": OPT_TEXT,
-    "date": Scalar("date"), "institution": OPT_TEXT, "slug": TEXT,
-    "columns": ListOf(TEXT, required=True, min_items=len(CELL_KEYS)),
+    "date": Scalar("date"), "institution": OPT_TEXT,
+    "slug": Scalar("text", pattern=r"[A-Za-z0-9][A-Za-z0-9_-]*", meaning="lettres sans accent, chiffres, - et _"),
+    "columns": ListOf(TEXT, required=True, min_items=len(CELL_KEYS), max_items=len(CELL_KEYS)),
     "labels": Fields({key: TEXT for key in LABEL_KEYS}),
 })
 
@@ -171,6 +176,10 @@ def _kind_ok(spec: Scalar, value: Any) -> bool:
     return checks[spec.kind](value)
 
 
+def _year(value: Any) -> int:
+    return value.year if isinstance(value, dt.date) else dt.date.fromisoformat(value).year
+
+
 def _is_iso_date(text: str) -> bool:
     try:
         dt.date.fromisoformat(text)
@@ -195,7 +204,11 @@ def _check_scalar(spec: Scalar, value: Any, raw: str | None = None) -> str | Non
     if not _kind_ok(spec, value):
         written = f" (écrit {raw})" if raw is not None and raw != _shown(value) else ""
         return f"attendu {EXPECTED[spec.kind]}, reçu {type_name(value)} « {_shown(value)} »{written}{_hint(spec, value)}"
+    if spec.kind == "date" and _year(value) < 1980:
+        return f"date {value} trop ancienne (1980 au plus tôt)"
     if spec.kind == "text":
+        if spec.pattern and not re.fullmatch(spec.pattern, value):
+            return f"« {_shown(value)} » invalide (attendu : {spec.meaning})"
         if spec.choices and value not in spec.choices:
             return f"valeur « {_shown(value)} » inconnue (attendu : {', '.join(spec.choices)})"
         return text_problem(value)
@@ -248,6 +261,8 @@ class Checker:
             return
         if len(value) < spec.min_items:
             self.add(path, f"attendu au moins {spec.min_items} élément(s), reçu {len(value)}")
+        if spec.max_items is not None and len(value) > spec.max_items:
+            self.add(path, f"attendu au plus {spec.max_items} élément(s), reçu {len(value)}")
         for index, item in enumerate(value):
             self.check(spec.item, item, _child(path, index))
 

@@ -219,6 +219,6 @@ def theme_problems(theme: Theme) -> list[str]:
                  for f in settings.get("cover_fields", []) if f not in COVER_FIELDS]
     problems += file_problems(theme)
     master = theme.file("master")
-    if master and master.is_file():
+    if master is None or master.is_file():
         problems += master_problems(theme)
     return problems

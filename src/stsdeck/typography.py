@@ -5,17 +5,18 @@ from __future__ import annotations
 import re
 
 NBSP = "\u00a0"
-UNITS = r"(?:%|Gy|cm|mm|mg|g|ans?|mois|sem|j|h|f|fractions?|patients)"
+UNITS = r"(?:%|Gy|cm|mm|mg|g|ans?|mois|sem|j|h|f|fractions?|patients|études?)"
 
 
 def _decimal_comma(match: re.Match[str]) -> str:
-    """64.1 -> 64,1; an address or dotted number (http://…, 127.0.0.1, 1.2.3) is left as written."""
+    """64.1 -> 64,1; an address, DOI or dotted number (http://…, doi:10.1016/…, 10.1016/j.x,
+    127.0.0.1, 1.2.3) is left as written."""
     text = match.group()
-    return text if "://" in text or text.count(".") > 1 else text.replace(".", ",")
+    return text if "://" in text or "/" in text or text.count(".") > 1 else text.replace(".", ",")
 
 
 RULES = (
-    (re.compile(r"\S*://\S*|\d+(?:\.\d+)+"), _decimal_comma),            # 64.1 -> 64,1
+    (re.compile(r"\S*://\S*|(?:doi:)?\d+(?:\.\d+)+(?:/\S*)?"), _decimal_comma),  # 64.1 -> 64,1
     (re.compile(r"(?<=\d) ?(?=%)"), NBSP),                              # 8% / 8 % -> 8 %
     (re.compile(rf"(?<=\d) (?={UNITS}\b)"), NBSP),                      # 44 Gy, 3 ans
     (re.compile(r"(?<=[\w)»%]) (?=[:;?!])"), NBSP),                     # mot : -> mot :

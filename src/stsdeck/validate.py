@@ -33,6 +33,9 @@ def load_dataset(root: Path) -> Dataset:
                if (r := _read(p, root, schema.STUDY, problems)) is not None]
     if "categories.yaml" in records:
         problems += _cross_check(records["categories.yaml"], studies, root)
+    for name, check in (("deck.yaml", label_problems), ("charts.yaml", brace_problems)):
+        if name in records:
+            problems += check(records[name])
     if problems:
         raise DataError(problems)
     return _dataset(records, studies)
@@ -73,6 +76,51 @@ def _cross_check(categories: Record, studies: list[Record], root: Path) -> list[
             problems.append(Problem(categories.file, categories.line(path), path + ".id",
                                     f"catégorie « {key} » sans aucune étude"))
     return problems
+
+
+PLACEHOLDERS = {
+    "figures_studies": {"studies", "study_word", "patients"},
+    "figures_pooled": {"estimate", "low", "high", "i2"},
+    "changes_summary": {"added", "removed", "edited", "figures"},
+    **{key: {"range", "n", "study_word", "median", "years"}
+       for key in ("figures_local_control", "figures_pcr", "figures_r0", "figures_wound")},
+}
+
+
+def _fields(text: str) -> set[str] | str:
+    """The {names} a label uses, or why its braces cannot be read."""
+    import string
+
+    try:
+        return {name.split(".")[0].split("[")[0] for _, name, _, _ in string.Formatter().parse(text) if name}
+    except ValueError:
+        return "accolade non fermée ou isolée (écrivez {{ ou }} pour une accolade littérale)"
+
+
+def label_problems(deck: Record) -> list[Problem]:
+    """Labels of deck.yaml whose {placeholders} the deck cannot fill."""
+    problems = []
+    for key, text in deck.data["labels"].items():
+        path, fields = f"labels.{key}", _fields(text)
+        allowed = PLACEHOLDERS.get(key, set())
+        if isinstance(fields, str):
+            problems.append(Problem(deck.file, deck.line(path), path, fields))
+        elif unknown := sorted(fields - allowed):
+            hint = ", ".join("{" + name + "}" for name in sorted(allowed)) or "aucun"
+            problems.append(Problem(deck.file, deck.line(path), path,
+                                    f"champ {{{unknown[0]}}} inconnu (possibles : {hint})"))
+    return problems
+
+
+def brace_problems(record: Record, value: Any = None, path: str = "") -> list[Problem]:
+    """Texts of a labels file whose braces cannot be read."""
+    value = record.data if value is None and not path else value
+    if isinstance(value, dict):
+        return [p for k, v in value.items() for p in brace_problems(record, v, f"{path}.{k}" if path else str(k))]
+    if isinstance(value, list):
+        return [p for i, v in enumerate(value) for p in brace_problems(record, v, f"{path}[{i}]")]
+    fields = _fields(value) if isinstance(value, str) else set()
+    return [Problem(record.file, record.line(path), path, fields)] if isinstance(fields, str) else []
 
 
 def cohorts_within(study: Record) -> list[Problem]:

@@ -18,7 +18,8 @@ LOCK = ".stsdeck.lock"
 REASONS = {errno.EACCES: "permission refusée", errno.EPERM: "permission refusée",
            errno.ENOSPC: "disque plein", errno.EDQUOT: "quota de disque dépassé",
            errno.EROFS: "système de fichiers en lecture seule", errno.ENOENT: "dossier introuvable",
-           errno.EIO: "erreur d'entrée-sortie du disque"}
+           errno.EIO: "erreur d'entrée-sortie du disque", errno.EEXIST: "un fichier porte déjà ce nom",
+           errno.ENOTDIR: "un fichier est à la place d'un dossier", errno.EISDIR: "un dossier porte ce nom"}
 
 
 def reason(exc: OSError) -> str:
@@ -61,7 +62,9 @@ def output_lock(folder: Path) -> Iterator[None]:
 
 def remove_stale_temps(folder: Path) -> None:
     """Temporary files left by a build that was killed (the lock is held: none is in use)."""
-    for temp in folder.rglob(".*.tmp"):
+    from .manifest import CACHE_DIR
+
+    for temp in (*folder.glob(".*.tmp"), *(folder / CACHE_DIR).glob(".*.tmp")):
         temp.unlink(missing_ok=True)
 
 

@@ -14,6 +14,7 @@ from ..themes import Box, Theme
 SLIDE_W, SLIDE_H = 12192000, 6858000
 LAYOUT_OF_KIND = {"cover": "title", "table": "table", "chart": "chart"}  # other kinds use "text"
 BULLETS = {0: "•", 1: "–"}
+MAX_PROPERTY = 255  # characters python-pptx accepts in a core property
 DRAWINGML = "http://schemas.openxmlformats.org/drawingml/2006/main"
 QUOTES = {'"': "&quot;"}
 APP_XML = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
@@ -81,8 +82,8 @@ def _fill_slide(pptx_slide: Any, slide: Slide, number: int, theme: Theme) -> Non
             _add_table(pptx_slide, block, theme)
         elif isinstance(block, ChartBlock):
             _add_chart(pptx_slide, block)
-        elif slide.kind == "cover" and len(pptx_slide.placeholders) > 1:
-            _fill_text(_placed(pptx_slide.placeholders[1], block.box), block, theme)
+        elif slide.kind == "cover" and (subtitle := _subtitle(pptx_slide)) is not None:
+            _fill_text(_placed(subtitle, block.box), block, theme)
         else:
             _fill_text(_textbox(pptx_slide, block.box), block, theme)
     for ph in [p for p in pptx_slide.placeholders if not p.has_text_frame or not p.text_frame.text]:
@@ -96,6 +97,13 @@ def _fill_slide(pptx_slide: Any, slide: Slide, number: int, theme: Theme) -> Non
         pptx_slide.shapes.add_picture(str(theme.file("logo")), x, y, w, h).name = "Logo"
     if slide.notes:
         pptx_slide.notes_slide.notes_text_frame.text = slide.notes
+
+
+def _subtitle(pptx_slide: Any) -> Any:
+    """The title layout's subtitle placeholder (by type, whatever its index), if any."""
+    kinds = ("SUBTITLE", "BODY")
+    return next((p for p in pptx_slide.placeholders
+                 if p.placeholder_format.type is not None and p.placeholder_format.type.name in kinds), None)
 
 
 def _placed(shape: Any, box: Box) -> Any:
@@ -250,8 +258,8 @@ def _set_properties(prs: Any, deck: Deck) -> None:
     """Document properties from the deck metadata, none of python-pptx's defaults."""
     props = prs.core_properties
     stamp = dt.datetime.fromisoformat(deck.date)
-    props.title, props.subject = deck.title, deck.subject
-    props.author = props.last_modified_by = "; ".join(deck.authors)
+    props.title, props.subject = deck.title[:MAX_PROPERTY], deck.subject[:MAX_PROPERTY]
+    props.author = props.last_modified_by = "; ".join(deck.authors)[:MAX_PROPERTY]
     props.keywords, props.comments, props.category = "", "", ""
     props.language = "fr-FR"
     props.created = props.modified = stamp
