@@ -61,3 +61,29 @@ def test_long_author_lists_are_cut_to_what_the_pptx_properties_hold(data_copy: P
     build(BuildConfig(data_copy, tmp_path, ("pptx",)))
     props = Presentation(tmp_path / "rtct-stm.pptx").core_properties
     assert len(props.author) == 255 and props.author.startswith("Dr Auteur Numéro 0")
+
+
+def test_a_template_resource_outside_its_folders_fails_the_pdf(tmp_path: Path,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    from .conftest import DATA
+
+    folder = tmp_path / "externe"
+    folder.mkdir()
+    (folder / "theme.yaml").write_text("name: externe\nextends: default\n", encoding="utf-8")
+    (folder / "deck.css").write_text(".title { background: url(file:///etc/hostname); }\n", encoding="utf-8")
+    out = tmp_path / "out"
+    assert run(["build", "--quiet", "--format", "pdf", "--data", str(DATA), "--out", str(out),
+                "--template", str(folder)]) == 1
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        "erreur : PDF : ressource du modèle hors de ses dossiers, refusée : file:///etc/hostname")
+    assert not (out / "rtct-stm.pdf").exists()
+
+
+def test_a_pptx_only_build_keeps_the_cached_pdf_chunks(data_copy: Path, tmp_path: Path) -> None:
+    from stsdeck.manifest import CACHE_DIR
+
+    build(BuildConfig(data_copy, tmp_path))
+    chunks = sorted((tmp_path / CACHE_DIR).glob("pdf-*"))
+    edit(data_copy / "studies" / "greto-2018.yaml", "SG = 64,6%", "SG = 64,6 %")
+    build(BuildConfig(data_copy, tmp_path, ("pptx",)))
+    assert sorted((tmp_path / CACHE_DIR).glob("pdf-*")) == chunks and len(chunks) == 3

@@ -165,7 +165,8 @@ def _full_build(config: BuildConfig, progress: Progress, inputs: dict[str, str],
     manifest = manifest_bytes(inputs, request, outputs, current | {"count": len(dataset.studies)})
     progress.stage("Écriture")
     written = write_outputs(cache | outputs | {MANIFEST: manifest}, config.out)
-    prune_cache(config.out, used | {chart_cache})
+    kept_pdf = set() if "pdf" in config.formats else {f"{CACHE_DIR}/{p.name}" for p in (config.out / CACHE_DIR).glob("pdf-*")}
+    prune_cache(config.out, used | kept_pdf | {chart_cache})
     progress.done()
     shown = tuple(p for p in written if p.suffix in (".pptx", ".pdf", ".md") and CACHE_DIR not in p.parts)
     return Report(len(dataset.studies), warnings, shown, summary=summary(changes, labels))

@@ -12,6 +12,7 @@ from typing import Any, NamedTuple
 from . import schema
 from .errors import DataError, OutputError, Problem
 from .load import Record, _child, _parent, display_name, load_yaml
+from .write import write_outputs
 
 SHEET = "Études"
 KEY = "fichier"
@@ -56,9 +57,8 @@ def export_table(data: Path, target: Path) -> Path:
     flat = [{KEY: stem, **_flatten(d)} for stem, d in studies]
     columns += [p for p in dict.fromkeys(p for row in flat for p in row) if p not in columns]
     rows = [[row.get(c) for c in columns] for row in flat]
-    target.parent.mkdir(parents=True, exist_ok=True)
-    (_write_csv if target.suffix.lower() == ".csv" else _write_xlsx)(columns, rows, target)
-    return target
+    table = (_csv_bytes if target.suffix.lower() == ".csv" else _xlsx_bytes)(columns, rows)
+    return write_outputs({target.name: table}, target.parent)[0]
 
 
 def _read_studies(data: Path) -> list[tuple[str, dict[str, Any]]]:
@@ -111,14 +111,14 @@ def _french_number(value: Any) -> str:
     return str(value)
 
 
-def _write_csv(columns: list[str], rows: list[list[Any]], target: Path) -> None:
+def _csv_bytes(columns: list[str], rows: list[list[Any]]) -> bytes:
     import pandas as pd
 
     frame = pd.DataFrame([[_french_number(v) for v in row] for row in rows], columns=columns, dtype=str)
-    frame.to_csv(target, sep=";", index=False, encoding="utf-8-sig", lineterminator="\r\n")
+    return frame.to_csv(sep=";", index=False, lineterminator="\r\n").encode("utf-8-sig")
 
 
-def _write_xlsx(columns: list[str], rows: list[list[Any]], target: Path) -> None:
+def _xlsx_bytes(columns: list[str], rows: list[list[Any]]) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
@@ -143,7 +143,9 @@ def _write_xlsx(columns: list[str], rows: list[list[Any]], target: Path) -> None
         _choices(sheet, letter, spec, len(rows))
     sheet.freeze_panes = "B2"
     sheet.auto_filter.ref = sheet.dimensions
-    book.save(target)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
 
 
 def _choices(sheet: Any, letter: str, spec: schema.Scalar | None, count: int) -> None:
@@ -171,14 +173,7 @@ def import_table(source: Path, into: Path, sep: str | None = None, encoding: str
         problems.append(Problem(sheet.file, 0, sheet.name, "aucune étude dans la feuille"))
     if problems:
         raise DataError(problems)
-    folder = into / "studies"
-    folder.mkdir(parents=True, exist_ok=True)
-    written = []
-    for stem, data in studies:
-        path = folder / f"{stem}.yaml"
-        path.write_text(to_yaml(data), encoding="utf-8", newline="\n")
-        written.append(path)
-    return written
+    return write_outputs({f"{stem}.yaml": to_yaml(data).encode("utf-8") for stem, data in studies}, into / "studies")
 
 
 def _read_sheet(source: Path, sep: str | None, encoding: str | None) -> Sheet:

@@ -87,11 +87,14 @@ def render_chunk(deck: Deck, theme: Theme, first_number: int = 1) -> bytes:
 
     html = render_html(deck, theme, first_number)
     base = theme.folder.resolve().as_uri() + "/"
+    fetcher = confined_fetcher(theme_roots(theme))
     try:
-        document = HTML(string=html, base_url=base, url_fetcher=confined_fetcher(theme_roots(theme)))
-        return document.write_pdf()
+        pdf = HTML(string=html, base_url=base, url_fetcher=fetcher).write_pdf()
     except (ValueError, OSError) as exc:
         raise RenderError(f"PDF : {exc}") from exc
+    if fetcher.refused:  # a template asked for a font, image or style outside its folders
+        raise RenderError("PDF : ressource du modèle hors de ses dossiers, refusée : " + ", ".join(fetcher.refused))
+    return pdf
 
 
 def joined(parts: list[bytes]) -> bytes:
