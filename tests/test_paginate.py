@@ -90,3 +90,18 @@ def test_a_long_title_shrinks_to_fit_its_box() -> None:
     box = theme.box("title")
     lines = m.lines(long.title, box.w / EMU_PER_PT, long.title_pt, bold=True)
     assert lines * long.title_pt * m.spacing <= box.h / EMU_PER_PT
+
+
+def test_a_bullet_moves_with_its_sub_bullets_to_the_next_slide() -> None:
+    from stsdeck.deck import paginate_paragraphs
+    from stsdeck.slides import Paragraph
+    from stsdeck.themes import Box
+
+    theme = load_theme()
+    m = measure_for(theme)
+    box = Box(0, 0, 914400 * 8, 1524000)  # 120 pt: room for 5 lines of 24 pt
+    bullets = [Paragraph(f"Puce {i}", 20, 0) for i in range(4)]
+    subs = [Paragraph(f"Sous-puce {i}", 20, 1) for i in range(2)]
+    pages = paginate_paragraphs([*bullets, *subs], box, m)
+    assert [[p.text for p in page] for page in pages] == [
+        ["Puce 0", "Puce 1", "Puce 2"], ["Puce 3", "Sous-puce 0", "Sous-puce 1"]]

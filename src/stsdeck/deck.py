@@ -170,18 +170,33 @@ def continued(title: str, index: int, label: str) -> str:
 
 
 def paginate_paragraphs(paragraphs: list[Paragraph], box: Box, m: Measure) -> list[list[Paragraph]]:
-    """Paragraphs grouped into pages that fit `box`; a sub-bullet never starts a page alone."""
+    """Paragraphs grouped into pages that fit `box`; a bullet stays with its sub-bullets when they
+    fit on one page together, so a sub-bullet never starts a page away from its bullet."""
     width, height = box.w / EMU_PER_PT, box.h / EMU_PER_PT
     pages: list[list[Paragraph]] = [[]]
     used = 0.0
-    for p in paragraphs:
-        need = m.paragraph_pt(p, width)
-        if pages[-1] and used + need > height:
-            pages.append([])
-            used = 0.0
-        pages[-1].append(p)
-        used += need
+    for unit in _bullet_units(paragraphs):
+        needs = [m.paragraph_pt(p, width) for p in unit]
+        whole = sum(needs) <= height
+        for index, (p, need) in enumerate(zip(unit, needs)):
+            fits = used + (sum(needs) if whole and index == 0 else need) <= height
+            if pages[-1] and not fits and (index == 0 or not whole):
+                pages.append([])
+                used = 0.0
+            pages[-1].append(p)
+            used += need
     return pages
+
+
+def _bullet_units(paragraphs: list[Paragraph]) -> list[list[Paragraph]]:
+    """Each bullet with the sub-bullets that follow it; any other paragraph alone."""
+    units: list[list[Paragraph]] = []
+    for p in paragraphs:
+        if p.level == 1 and units and units[-1][0].level == 0:
+            units[-1].append(p)
+        else:
+            units.append([p])
+    return units
 
 
 def trial_slides(dataset: Dataset, theme: Theme, m: Measure) -> list[Slide]:
