@@ -70,14 +70,3 @@ def _split_word(word: str, width_pt: float, size_pt: float, font: FontMetrics) -
             piece = ""
         piece += char
     return pieces + [piece]
-
-
-def text_height_pt(lines: int, size_pt: float, line_spacing: float) -> float:
-    """Height of `lines` lines at `size_pt` with exact line spacing."""
-    return lines * size_pt * line_spacing
-
-
-def widest_word_pt(text: str, size_pt: float, font: FontMetrics) -> float:
-    """Width of the longest unbreakable word of `text`."""
-    words = text.replace("\n", " ").split(" ")
-    return max((font.width_pt(w, size_pt) for w in words), default=0.0)
