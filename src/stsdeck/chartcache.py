@@ -75,28 +75,32 @@ def computed(dataset: Dataset, theme: Theme, out: Path) -> tuple[tuple[CategoryF
         except (ValueError, KeyError, TypeError):
             pass
     category_figures = figures(dataset)
-    charts = draw_in_parallel(dataset, theme)
+    charts = draw_in_parallel(dataset, theme, category_figures)
     return category_figures, charts, {name: encode(category_figures, charts)}, name
 
 
-def _draw(dataset: Dataset, theme: Theme, keys: tuple[str, ...]) -> tuple[Chart, ...]:
+def _draw(dataset: Dataset, theme: Theme, keys: tuple[str, ...],
+          category_figures: tuple[CategoryFigures, ...]) -> tuple[Chart, ...]:
     box = theme.box("content")
     try:
         return draw_charts(dataset, dataset.chart_labels, theme.settings["colors"], box.w / EMU_PER_INCH,
-                           box.h / EMU_PER_INCH, font_path=theme.font_file("regular"), keys=keys)
+                           box.h / EMU_PER_INCH, font_path=theme.font_file("regular"), keys=keys,
+                           category_figures=category_figures)
     except KeyError as exc:
         raise DataError([Problem("data/charts.yaml", 0, str(exc.args[0]),
                                  "libellé manquant, ou champ entre accolades inconnu")]) from exc
 
 
-def draw_in_parallel(dataset: Dataset, theme: Theme) -> tuple[Chart, ...]:
-    """All charts, half of them drawn in a second process when the machine has two cores."""
+def draw_in_parallel(dataset: Dataset, theme: Theme, category_figures: tuple[CategoryFigures, ...]
+                     ) -> tuple[Chart, ...]:
+    """All charts (from figures computed once, here), half of them drawn in a second process when
+    the machine has two cores."""
     if (os.cpu_count() or 1) < 2:
-        return _draw(dataset, theme, KEYS)
+        return _draw(dataset, theme, KEYS, category_figures)
     from concurrent.futures import ProcessPoolExecutor
     from multiprocessing import get_context
 
     with ProcessPoolExecutor(max_workers=1, mp_context=get_context("fork")) as pool:
-        other = pool.submit(_draw, dataset, theme, KEYS[1::2])
-        drawn = {c.key: c for c in (*_draw(dataset, theme, KEYS[0::2]), *other.result())}
+        other = pool.submit(_draw, dataset, theme, KEYS[1::2], category_figures)
+        drawn = {c.key: c for c in (*_draw(dataset, theme, KEYS[0::2], category_figures), *other.result())}
     return tuple(drawn[key] for key in KEYS)

@@ -51,6 +51,7 @@ class _Canvas:
     labels: dict[str, Any]
     colors: dict[str, str]
     size: tuple[float, float]
+    category_figures: tuple[Any, ...]
 
     def text(self, chart: str, key: str, **values: Any) -> str:
         """The French label `key` of `chart`, formatted with `values`."""
@@ -90,10 +91,11 @@ class _Row:
 
 def draw_charts(dataset: Dataset, labels: dict[str, Any], colors: dict[str, str], width_in: float,
                 height_in: float, font_path: Path | None = None, dpi: int = DPI,
-                keys: tuple[str, ...] = KEYS) -> tuple[Chart, ...]:
+                keys: tuple[str, ...] = KEYS, category_figures: tuple[Any, ...] | None = None) -> tuple[Chart, ...]:
     """The charts of `dataset` named in `keys` (all five by default, in KEYS order), with the texts
     of `labels` (data/charts.yaml)."""
-    canvas = _Canvas(dataset, labels, colors, (width_in, height_in))
+    canvas = _Canvas(dataset, labels, colors, (width_in, height_in),
+                     figures(dataset) if category_figures is None else category_figures)
     drawers = dict(zip(KEYS, (_local_control, _pathological_response, _toxicity, _evidence_map, _lc_vs_eqd2)))
     with _style(colors, font_path):
         return tuple(_chart(key, drawers[key], canvas, dpi) for key in KEYS if key in keys)
@@ -195,8 +197,13 @@ def _empty(canvas: _Canvas, key: str, reason: str = "no_data") -> tuple[Any, str
     return figure, canvas.common(f"{reason}_alt", title=canvas.text(key, "title"), limit=MAX_ROWS)
 
 
-def _too_many(groups: list[tuple[Category, list[Study], bool]]) -> bool:
-    return sum(len(studies) for _, studies, _ in groups) > MAX_ROWS
+def _blank(canvas: _Canvas, key: str, groups: list[tuple[Category, list[Study], bool]]) -> tuple[Any, str] | None:
+    """The notice chart a per-study chart becomes with no study, or with too many to read; else None."""
+    if not groups:
+        return _empty(canvas, key)
+    if sum(len(studies) for _, studies, _ in groups) > MAX_ROWS:
+        return _empty(canvas, key, "too_many")
+    return None
 
 
 def _percent_axis(axis: Any, decimals: int = 0) -> None:
@@ -270,14 +277,12 @@ def _horizon_name(canvas: _Canvas, study: Study) -> str:
 # --- 1. local control ----------------------------------------------------------------------------------
 
 def _local_control(canvas: _Canvas) -> tuple[Any, str]:
-    pooled = {f.category: f.pooled_local_control_5y for f in figures(canvas.dataset)}
+    pooled = {f.category: f.pooled_local_control_5y for f in canvas.category_figures}
     groups = [(c, [s for s in c.studies if s.local_control is not None], pooled[c.key] is not None)
               for c in canvas.dataset.categories]
     groups = [g for g in groups if g[1]]
-    if not groups:
-        return _empty(canvas, "local_control")
-    if _too_many(groups):
-        return _empty(canvas, "local_control", "too_many")
+    if (blank := _blank(canvas, "local_control", groups)) is not None:
+        return blank
     rows = _rows(groups)
     figure = _figure(canvas)
     ax = figure.add_subplot()
@@ -349,10 +354,8 @@ def _has_response(study: Study) -> bool:
 def _pathological_response(canvas: _Canvas) -> tuple[Any, str]:
     groups = [(c, [s for s in c.studies if _has_response(s)], False) for c in canvas.dataset.categories]
     groups = [g for g in groups if g[1]]
-    if not groups:
-        return _empty(canvas, "pathological_response")
-    if _too_many(groups):
-        return _empty(canvas, "pathological_response", "too_many")
+    if (blank := _blank(canvas, "pathological_response", groups)) is not None:
+        return blank
     rows = _rows(groups)
     figure = _figure(canvas)
     ax = figure.add_subplot()
