@@ -49,7 +49,7 @@ def _walk(node: yaml.Node, path: str, record: Record, problems: list[Problem],
         return
     walked.add(id(node))
     record.lines[path] = node.start_mark.line + 1
-    if isinstance(node, yaml.ScalarNode) and node.style is None:
+    if isinstance(node, yaml.ScalarNode) and not node.style:  # plain: None in PyYAML, "" in libyaml
         record.raw[path] = node.value
     if isinstance(node, yaml.MappingNode):
         seen: dict[str, int] = {}
@@ -91,24 +91,55 @@ def load_yaml(path: Path, root: Path) -> tuple[Record | None, list[Problem]]:
     text, problems = read_text(path, name)
     if text is None:
         return None, problems
+    parsed = _fast_parse(text)
+    if parsed is not None:
+        node, data = parsed
+    else:
+        node, data, problem = _parse(text, name)
+        if problem is not None:
+            return None, [problem]
+    if node is None:
+        return Record(name, None, {"": 1}), []
+    record = Record(name, data)
+    _walk(node, "", record, problems)
+    return record, problems
+
+
+_UNUSUAL = re.compile("[^\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\U00010000-\U0010FFFF]")
+
+
+def _fast_parse(text: str) -> tuple[yaml.Node | None, Any] | None:
+    """Node tree and value of `text` with libyaml, parsed once; None when libyaml is missing or
+    fails (the pure-Python parser then words the error)."""
+    loader_class = getattr(yaml, "CSafeLoader", None)
+    if loader_class is None or _UNUSUAL.search(text):  # libyaml accepts what PyYAML words as an error
+        return None
+    loader = loader_class(text)
+    try:
+        node = loader.get_single_node()
+        return node, (loader.construct_document(node) if node is not None else None)
+    except Exception:
+        return None
+    finally:
+        loader.dispose()
+
+
+def _parse(text: str, name: str) -> tuple[yaml.Node | None, Any, Problem | None]:
+    """Node tree and value of `text` with the pure-Python parser, or the located problem."""
     node = None
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         line, column, reason = syntax_error(text, exc)
-        return None, [Problem(name, line, "", f"YAML invalide, colonne {column} : {reason}")]
+        return None, None, Problem(name, line, "", f"YAML invalide, colonne {column} : {reason}")
     except yaml.reader.ReaderError as exc:  # a raw control character in the file
         line, column = _position(text, exc.position)
-        return None, [Problem(name, line, "", f"YAML invalide, colonne {column} : caractère de contrôle "
-                                              f"U+{exc.character:04X} interdit (retirez-le du fichier)")]
+        return None, None, Problem(name, line, "", f"YAML invalide, colonne {column} : caractère de contrôle "
+                                                   f"U+{exc.character:04X} interdit (retirez-le du fichier)")
     except Exception:  # PyYAML cannot build a value: impossible date, bad explicit tag, integer too long…
-        return None, [_unbuildable(name, node)]
-    if node is None:
-        return Record(name, None, {"": 1}), []
-    record = Record(name, data)
-    _walk(node, "", record, problems)
-    return record, problems
+        return None, None, _unbuildable(name, node)
+    return node, data, None
 
 
 def _position(text: str, index: int) -> tuple[int, int]:
