@@ -10,9 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from stsdeck.synthesize import (CategoryFigures, Pooled, dersimonian_laird, events_from_pct, figures,
-                                local_control_ranges, logit_effect, outcome_range, pooled_proportion,
-                                wilson_interval)
+from stsdeck.synthesize import (CategoryFigures, Pooled, events_from_pct, figures, local_control_ranges,
+                                outcome_range, pooled_proportion, wilson_interval)
 from stsdeck.validate import load_dataset
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -225,20 +224,3 @@ def test_heavy_libraries_are_imported_lazily() -> None:
             "print(sorted(m for m in ('numpy', 'scipy', 'statsmodels', 'pandas') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
-
-
-@pytest.mark.parametrize("events, totals", [([8, 17, 10], [48, 64, 66]), ([10, 20, 30], [100, 200, 300]),
-                                            ([3, 40, 12, 25], [30, 52, 70, 31])])
-def test_dersimonian_laird_matches_statsmodels(events: list[int], totals: list[int]) -> None:
-    import numpy as np
-    from statsmodels.stats.meta_analysis import combine_effects
-
-    effects, variances = zip(*(logit_effect(e, n) for e, n in zip(events, totals)))
-    mean, se, tau2, i2 = dersimonian_laird(effects, variances)
-    with np.errstate(divide="ignore", invalid="ignore"):  # statsmodels warns on a zero tau²
-        reference = combine_effects(np.array(effects), np.array(variances), method_re="dl")
-    if reference.tau2 > 0:
-        assert (mean, se, tau2, i2) == pytest.approx(
-            (reference.mean_effect_re, reference.sd_eff_w_re, reference.tau2, reference.i2 * 100), rel=1e-10)
-    else:
-        assert (mean, se, tau2) == pytest.approx((reference.mean_effect_fe, reference.sd_eff_w_fe, 0), rel=1e-10)

@@ -67,7 +67,7 @@ def decode(data: bytes) -> tuple[tuple[CategoryFigures, ...], tuple[Chart, ...]]
 def computed(dataset: Dataset, theme: Theme, out: Path) -> tuple[tuple[CategoryFigures, ...], tuple[Chart, ...],
                                                                   dict[str, bytes], str]:
     """The categories' figures and the deck's charts, the cache entry to write when they had to be
-    computed, and its name (matplotlib is not even imported on a cache hit)."""
+    computed, and its name (statsmodels and matplotlib are not even imported on a cache hit)."""
     name = cache_name(chart_key(dataset, theme))
     if (out / name).is_file():
         try:

@@ -6,9 +6,11 @@ import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from statistics import median
-from .model import Category, Dataset, Study, Toxicity
-from .quantiles import normal_quantile, student_t_quantile
+from typing import Any
 
+from .model import Category, Dataset, Study, Toxicity
+
+POOLING_METHOD = "dl"  # DerSimonian-Laird moment estimator of tau², truncated at 0
 CONTINUITY = 0.5  # added to events and non-events of a study at 0 % or 100 %
 POOLED_HORIZON_YEARS = 5.0
 WOUND = "wound"
@@ -78,40 +80,44 @@ def logit_effect(events: int, n: int) -> tuple[float, float]:
 
 def pooled_proportion(events: Sequence[int], totals: Sequence[int], level: float = 0.95) -> Pooled:
     """Random-effects (DerSimonian-Laird) pooled proportion of logits, CI, I² and prediction interval."""
+    import numpy as np
+    from statsmodels.stats.meta_analysis import combine_effects
+
     if not events or len(events) != len(totals):
         raise ValueError("events and totals must be non-empty and of the same length")
     effects, variances = zip(*(logit_effect(e, n) for e, n in zip(events, totals)))
-    mean, se, tau2, i2 = dersimonian_laird(effects, variances)
-    z = normal_quantile((1 + level) / 2)
-    pi = _prediction_interval(mean, se, tau2, len(effects), level)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        result = combine_effects(np.array(effects), np.array(variances), method_re=POOLING_METHOD)
+    return _pooled(result, len(effects), sum(totals), level)
+
+
+def _pooled(result: Any, k: int, patients: int, level: float) -> Pooled:
+    from scipy import stats
+
+    mean, se, tau2 = _random_effect(result, k)
+    z = stats.norm.ppf((1 + level) / 2)
+    pi = _prediction_interval(mean, se, tau2, k, level)
+    i2 = max(0.0, float(result.i2)) * 100 if k > 1 and tau2 > 0 else 0.0
     return Pooled(_percent(mean), _percent(mean - z * se), _percent(mean + z * se), i2,
-                  pi[0], pi[1], len(effects), sum(totals), tau2)
+                  pi[0], pi[1], k, patients, tau2)
 
 
-def dersimonian_laird(effects: Sequence[float], variances: Sequence[float]) -> tuple[float, float, float, float]:
-    """(mean, standard error, tau², I² in %) of inverse-variance random-effects pooling; the moment
-    estimate of tau² is truncated at 0, which falls back to the fixed-effect mean."""
-    weights = [1 / v for v in variances]
-    fixed = _weighted_mean(effects, weights)
-    q = sum(w * (y - fixed) ** 2 for w, y in zip(weights, effects))
-    df = len(effects) - 1
-    spread = sum(weights) - sum(w * w for w in weights) / sum(weights)
-    tau2 = max(0.0, (q - df) / spread) if df > 0 and spread > 0 else 0.0
-    random = [1 / (v + tau2) for v in variances]
-    i2 = max(0.0, (q - df) / q) * 100 if tau2 > 0 and q > 0 else 0.0
-    return _weighted_mean(effects, random), math.sqrt(1 / sum(random)), tau2, i2
-
-
-def _weighted_mean(values: Sequence[float], weights: Sequence[float]) -> float:
-    return sum(w * y for w, y in zip(weights, values)) / sum(weights)
+def _random_effect(result: Any, k: int) -> tuple[float, float, float]:
+    """(mean, standard error, tau²) on the logit scale; tau² < 0 is truncated to 0 (fixed effect)."""
+    tau2 = float(result.tau2) if k > 1 else 0.0
+    if not tau2 > 0:
+        return float(result.mean_effect_fe), float(result.sd_eff_w_fe), 0.0
+    return float(result.mean_effect_re), float(result.sd_eff_w_re), tau2
 
 
 def _prediction_interval(mean: float, se: float, tau2: float, k: int,
                          level: float) -> tuple[float | None, float | None]:
     """Higgins–Thompson–Spiegelhalter prediction interval, t on k − 2 df; None when k < 3."""
+    from scipy import stats
+
     if k < 3:
         return None, None
-    half = student_t_quantile((1 + level) / 2, k - 2) * math.sqrt(tau2 + se * se)
+    half = stats.t.ppf((1 + level) / 2, k - 2) * math.sqrt(tau2 + se * se)
     return _percent(mean - half), _percent(mean + half)
 
 
