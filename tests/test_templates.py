@@ -191,3 +191,19 @@ def test_a_missing_studies_folder_is_named_as_missing(data_copy: Path, capsys: p
     shutil.rmtree(data_copy / "studies")
     assert run(["check", "--data", str(data_copy)]) == 1
     assert "data/studies: aucune étude : le dossier studies/ est introuvable" in capsys.readouterr().err.splitlines()
+
+
+def test_logo_is_one_shared_image_and_notes_slides_are_numbered_in_order(clinique: dict[str, Path]) -> None:
+    """The package keeps part names and the shared logo that python-pptx itself would give."""
+    import hashlib
+    import zipfile
+
+    with zipfile.ZipFile(clinique["pptx"]) as package:
+        names = package.namelist()
+        media = [n for n in names if n.startswith("ppt/media/")]
+        digests = [hashlib.sha1(package.read(n)).hexdigest() for n in media]
+    assert len(digests) == len(set(digests))  # every image stored once, the logo included
+    assert len(media) == 5 + 1  # five charts and the logo
+    notes = sorted(int(n.removeprefix("ppt/notesSlides/notesSlide").removesuffix(".xml"))
+                   for n in names if n.startswith("ppt/notesSlides/notesSlide") and n.endswith(".xml"))
+    assert notes == list(range(1, len(notes) + 1)) and notes

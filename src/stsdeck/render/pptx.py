@@ -25,6 +25,7 @@ APP_XML = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 def render_pptx(deck: Deck, theme: Theme) -> bytes:
     """The deck as PowerPoint bytes, on the template's master if it has one."""
     prs = _presentation(theme)
+    _linear_part_lookups(prs.part.package)
     layouts = {layout.name: layout for layout in prs.slide_layouts}
     for number, slide in enumerate(deck.slides, 1):
         layout = layouts[theme.layout(LAYOUT_OF_KIND.get(slide.kind, "text"))]
@@ -52,6 +53,37 @@ def _presentation(theme: Theme) -> Any:
         prs.part.drop_rel(slide_id.rId)
         slide_ids.remove(slide_id)
     return prs
+
+
+def _linear_part_lookups(package: Any) -> None:
+    """Keep long decks linear: python-pptx walks every part of the package to name each new notes
+    slide and to find an image already added (the logo, on every slide). This package remembers the
+    names it handed out and the images it holds instead; the parts and bytes are the same."""
+    from pptx.opc.packuri import PackURI
+
+    taken = {str(part.partname) for part in package.iter_parts()}
+    counters: dict[str, int] = {}
+    images: dict[str, Any] = {}
+    find_image = package.get_or_add_image_part
+
+    def next_partname(template: str) -> PackURI:
+        number = counters.get(template, 0) + 1
+        while template % number in taken:
+            number += 1
+        counters[template] = number
+        taken.add(template % number)
+        return PackURI(template % number)
+
+    def get_or_add_image_part(image_file: Any) -> Any:
+        key = image_file if isinstance(image_file, str) else None
+        if key is None:
+            return find_image(image_file)
+        if key not in images:
+            images[key] = find_image(image_file)
+        return images[key]
+
+    package.next_partname = next_partname
+    package.get_or_add_image_part = get_or_add_image_part
 
 
 def normalized_package(data: bytes, iso_date: str) -> bytes:
@@ -206,9 +238,10 @@ def _add_table(pptx_slide: Any, block: TableBlock, theme: Theme) -> None:
     shape = pptx_slide.shapes.add_table(1, len(block.widths), box.x, box.y, box.w, block.height)
     table = shape.table
     table.first_row, table.horz_banding = True, False
-    for column, width in zip(table.columns, block.widths):
-        column.width = Emu(width)
     tbl = table._tbl
+    for column, width in zip(tbl.tblGrid.gridCol_lst, block.widths):  # not column.width: it re-sums
+        column.set("w", str(width))                                    # the grid at every column
+    shape.width = Emu(sum(block.widths))
     for tr in tbl.tr_lst:
         tbl.remove(tr)
     rows = "".join(_row_xml(texts, index, height, block, theme)
