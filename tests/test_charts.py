@@ -15,7 +15,7 @@ import yaml
 from PIL import Image
 
 from stsdeck import charts as charts_module
-from stsdeck.charts import KEYS, Chart, draw_charts, first_eqd2, number, palette, percent
+from stsdeck.charts import KEYS, USES_FIGURES, Chart, draw_charts, first_eqd2, number, palette, percent
 from stsdeck.validate import load_dataset
 
 from .factory import make_dataset
@@ -232,3 +232,12 @@ def test_synthetic_dataset_and_missing_data(tmp_path: Path, labels, colors) -> N
     for key in ("local_control", "pathological_response", "evidence_map", "lc_vs_eqd2"):
         assert "aucune étude ne rapporte" in blank[key].alt, key
         ET.fromstring(blank[key].svg)
+
+
+def test_only_the_charts_named_in_uses_figures_read_the_figures(dataset, labels, colors, drawn) -> None:
+    """The build draws the other charts before the figures exist: they must not depend on them."""
+    others = tuple(k for k in KEYS if k not in USES_FIGURES)
+    without = draw_charts(dataset, labels, colors, WIDTH, HEIGHT, font_path=FONT, keys=others, category_figures=())
+    assert [c.key for c in without] == list(others)
+    for chart in without:
+        assert (chart.png, chart.svg, chart.alt) == (drawn[chart.key].png, drawn[chart.key].svg, drawn[chart.key].alt)

@@ -77,3 +77,20 @@ def test_pdf_carries_the_charts_as_vector_drawings_with_alt_text(built: dict[str
     chart_page = next(p for p in reader.pages if "Contrôle local par étude" in p.extract_text())
     assert "Delaney2003" in chart_page.extract_text().replace(" ", "")  # chart text kept as text (embedded font)
     assert BuildConfig().formats == ("pptx", "pdf")
+
+
+def test_chunks_follow_the_deck_sections_and_cover_every_slide_once() -> None:
+    """Cover and context, each category's tables with its synthesis, the charts, the closing slides."""
+    from stsdeck.render.pdf import CHUNK, chunks
+    from stsdeck.slides import Deck, Slide
+
+    kinds = ["cover", "text", "table", "table", "synthesis", "table", "synthesis", "chart", "chart", "text",
+             "references"] + ["table"] * (CHUNK + 3) + ["synthesis"]
+    deck = Deck("t", "s", (), "2026-01-01", "d", tuple(Slide(kind, f"{i}", ()) for i, kind in enumerate(kinds)))
+    parts = chunks(deck)
+    assert [[s.kind for s in part.slides] for part, _ in parts][:5] == [
+        ["cover", "text"], ["table", "table", "synthesis"], ["table", "synthesis"], ["chart", "chart"],
+        ["text", "references"]]
+    assert [len(part.slides) for part, _ in parts][5:] == [CHUNK, 4]
+    assert [first for _, first in parts] == [1, 3, 6, 8, 10, 12, 12 + CHUNK]
+    assert [s for part, _ in parts for s in part.slides] == list(deck.slides)

@@ -9,7 +9,7 @@ import os
 from typing import Any
 from pathlib import Path
 
-from .charts import KEYS, Chart, draw_charts
+from .charts import KEYS, USES_FIGURES, Chart, draw_charts
 from .manifest import CACHE_DIR, code_digest, digest, flatten
 from .errors import DataError, Problem
 from .model import Dataset
@@ -74,8 +74,7 @@ def computed(dataset: Dataset, theme: Theme, out: Path) -> tuple[tuple[CategoryF
             return (*decode((out / name).read_bytes()), {}, name)
         except (ValueError, KeyError, TypeError):
             pass
-    category_figures = figures(dataset)
-    charts = draw_in_parallel(dataset, theme, category_figures)
+    category_figures, charts = draw_in_parallel(dataset, theme)
     return category_figures, charts, {name: encode(category_figures, charts)}, name
 
 
@@ -91,16 +90,18 @@ def _draw(dataset: Dataset, theme: Theme, keys: tuple[str, ...],
                                  "libellé manquant, ou champ entre accolades inconnu")]) from exc
 
 
-def draw_in_parallel(dataset: Dataset, theme: Theme, category_figures: tuple[CategoryFigures, ...]
-                     ) -> tuple[Chart, ...]:
-    """All charts (from figures computed once, here), half of them drawn in a second process when
-    the machine has two cores."""
+def draw_in_parallel(dataset: Dataset, theme: Theme) -> tuple[tuple[CategoryFigures, ...], tuple[Chart, ...]]:
+    """The categories' figures and all charts. With two cores, a second process draws the charts
+    that do not need the figures while this one computes them (statsmodels) and draws the rest."""
     if (os.cpu_count() or 1) < 2:
-        return _draw(dataset, theme, KEYS, category_figures)
+        category_figures = figures(dataset)
+        return category_figures, _draw(dataset, theme, KEYS, category_figures)
     from concurrent.futures import ProcessPoolExecutor
     from multiprocessing import get_context
 
+    own = tuple(k for k in KEYS if k in USES_FIGURES)
     with ProcessPoolExecutor(max_workers=1, mp_context=get_context("fork")) as pool:
-        other = pool.submit(_draw, dataset, theme, KEYS[1::2], category_figures)
-        drawn = {c.key: c for c in (*_draw(dataset, theme, KEYS[0::2], category_figures), *other.result())}
-    return tuple(drawn[key] for key in KEYS)
+        other = pool.submit(_draw, dataset, theme, tuple(k for k in KEYS if k not in own), ())
+        category_figures = figures(dataset)
+        drawn = {c.key: c for c in (*_draw(dataset, theme, own, category_figures), *other.result())}
+    return category_figures, tuple(drawn[key] for key in KEYS)

@@ -28,6 +28,7 @@ KIND_MARKERS = {"skin": "o", "haematologic": "^"}
 WOUND = "wound"
 MEDIAN_FROM = 3  # values needed before a strip plot shows its median
 MAX_MARKER_AREA = 1100.0  # pt², the largest study of the evidence map
+USES_FIGURES = ("local_control",)  # the charts that read the categories' figures (pooled estimates)
 MAX_ROWS = 45  # a chart with one row per study stays readable up to this many studies
 MAX_NAMED = 45  # points are labelled with their study's name up to this many
 

@@ -53,24 +53,26 @@ def confined_fetcher(roots: tuple[Path, ...]) -> Any:
     return fetcher
 
 
-CHUNK = 60  # slides laid out per WeasyPrint document: bounds memory on long decks
-
-
-def render_pdf(deck: Deck, theme: Theme) -> bytes:
-    """The deck as PDF bytes, fonts embedded from the template folder; long decks in chunks."""
-    return joined([render_chunk(chunk, theme, first) for chunk, first in chunks(deck)])
+CHUNK = 20  # at most this many slides per WeasyPrint document: bounds memory, and what an edit redoes
 
 
 def chunks(deck: Deck) -> list[tuple[Deck, int]]:
-    """The deck cut into documents of at most CHUNK slides, each with its first slide number. Runs of
-    chart slides get documents of their own, so a rebuild can reuse them when only tables changed."""
+    """The deck cut into documents of at most CHUNK slides, each with its first slide number. Each
+    category's tables and synthesis, and the run of charts, get documents of their own, so that a
+    rebuild after an edit lays out again only the section the edit touched."""
     slides, bounds, start = deck.slides, [], 0
     for index in range(1, len(slides) + 1):
-        edge = index == len(slides) or (slides[index].kind == "chart") != (slides[index - 1].kind == "chart")
-        if edge or index - start == CHUNK:
+        if index == len(slides) or _section_starts(slides[index - 1].kind, slides[index].kind) \
+                or index - start == CHUNK:
             bounds.append((start, index))
             start = index
     return [(replace(deck, slides=slides[a:b]), a + 1) for a, b in bounds]
+
+
+def _section_starts(previous: str, kind: str) -> bool:
+    """True when a slide of `kind` after one of `previous` opens a new section of the deck."""
+    return ((kind == "chart") != (previous == "chart") or previous == "synthesis"
+            or (kind == "table" and previous != "table"))
 
 
 def chunk_key(deck: Deck, theme: Theme, first_number: int, salt: str) -> str:
