@@ -68,7 +68,7 @@ def test_pdf_carries_the_charts_as_vector_drawings_with_alt_text(built: dict[str
 
     theme = load_theme()
     dataset = load_dataset(DATA)
-    _, charts, _, _ = computed(dataset, theme, built["pdf"].parent)
+    _, charts = computed(dataset, theme, built["pdf"].parent)
     html = render_html(build_deck(dataset, theme, figures(dataset), charts), theme)
     assert html.count('<img class="chart" src="data:image/svg+xml;base64,') == 5
     for chart in charts:
@@ -80,7 +80,7 @@ def test_pdf_carries_the_charts_as_vector_drawings_with_alt_text(built: dict[str
 
 
 def test_chunks_follow_the_deck_sections_and_cover_every_slide_once() -> None:
-    """Cover and context, each category's tables with its synthesis, the charts, the closing slides."""
+    """Cover and context, each category's tables with its synthesis, each chart, the closing slides."""
     from stsdeck.render.pdf import CHUNK, chunks
     from stsdeck.slides import Deck, Slide
 
@@ -89,8 +89,8 @@ def test_chunks_follow_the_deck_sections_and_cover_every_slide_once() -> None:
     deck = Deck("t", "s", (), "2026-01-01", "d", tuple(Slide(kind, f"{i}", ()) for i, kind in enumerate(kinds)))
     parts = chunks(deck)
     assert [[s.kind for s in part.slides] for part, _ in parts][:5] == [
-        ["cover", "text"], ["table", "table", "synthesis"], ["table", "synthesis"], ["chart", "chart"],
-        ["text", "references"]]
-    assert [len(part.slides) for part, _ in parts][5:] == [CHUNK, 4]
-    assert [first for _, first in parts] == [1, 3, 6, 8, 10, 12, 12 + CHUNK]
+        ["cover", "text"], ["table", "table", "synthesis"], ["table", "synthesis"], ["chart"], ["chart"]]
+    assert [[s.kind for s in part.slides] for part, _ in parts][5] == ["text", "references"]
+    assert [len(part.slides) for part, _ in parts][6:] == [CHUNK, 4]
+    assert [first for _, first in parts] == [1, 3, 6, 8, 9, 10, 12, 12 + CHUNK]
     assert [s for part, _ in parts for s in part.slides] == list(deck.slides)

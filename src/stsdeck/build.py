@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .claims import check_claims, read_source
-from .errors import DataError, Problem, RenderError
+from .errors import DataError, Problem
 from .manifest import CACHE_DIR, MANIFEST, digest, input_hashes, manifest_bytes, read_manifest, up_to_date
 from .model import Dataset
+from .parallel import PdfCache, PdfChunks
 from .progress import Progress
 from .slides import Deck
 from .themes import Theme, load_theme, template_chain
 from .validate import load_dataset
 from .write import output_lock, prune_cache, write_outputs
+
+if TYPE_CHECKING:
+    from .charts import Chart
+    from .synthesize import CategoryFigures
 
 FORMATS = ("pptx", "pdf")
 CHANGES = "CHANGES.md"
@@ -61,72 +66,77 @@ def check(data: Path, strict: bool = False) -> Report:
     return Report(len(dataset.studies), warnings)
 
 
-@dataclass(frozen=True)
-class PdfCache:
-    """Where rendered PDF chunks are kept between builds, and what their keys must include."""
-
-    folder: Path
-    salt: str
-
-    def name(self, key: str) -> str:
-        """A chunk's cache file, relative to the output folder."""
-        return f"{CACHE_DIR}/pdf-{key}.pdf"
-
-
-def render(deck: Deck, theme: Theme, formats: tuple[str, ...], timeout_s: float = 600.0,
-           cache: PdfCache | None = None) -> tuple[dict[str, bytes], set[str]]:
+def render(deck: Deck, theme: Theme, formats: tuple[str, ...], pdf: PdfChunks | None = None
+           ) -> tuple[dict[str, bytes], set[str]]:
     """Every requested output as bytes (new PDF chunks for the cache included), and the cache files
-    the PDF is made of. Chunks whose HTML did not change are reused; the others render in worker
-    processes while this one renders the PPTX."""
-    from .render.pdf import chunk_key, chunks, joined
+    the PDF is made of. The PDF chunks (some already started in `pdf`, others reused from its cache)
+    render in worker processes while this process renders the PPTX."""
     from .render.pptx import render_pptx
 
     outputs: dict[str, bytes] = {}
-    parts = chunks(deck) if "pdf" in formats else []
-    keys = [chunk_key(chunk, theme, first, cache.salt) if cache else "" for chunk, first in parts]
-    kept = {k: (cache.folder / cache.name(k)).read_bytes() for k in keys if cache and (cache.folder / cache.name(k)).is_file()}
-    todo = [(part, key) for part, key in zip(parts, keys) if key not in kept]
-    fresh = _render_chunks(todo, theme, timeout_s, lambda: outputs.update(
-        {f"{deck.slug}.pptx": render_pptx(deck, theme)} if "pptx" in formats else {}))
-    if parts:
-        done = kept | dict(zip((key for _, key in todo), fresh))
-        outputs[f"{deck.slug}.pdf"] = joined([done[k] for k in keys]) if cache else joined(fresh)
-        outputs |= {cache.name(key): data for (_, key), data in zip(todo, fresh)} if cache else {}
-    return outputs, {cache.name(k) for k in keys} if cache else set()
+    pptx = lambda: outputs.update({f"{deck.slug}.pptx": render_pptx(deck, theme)} if "pptx" in formats else {})  # noqa: E731
+    if "pdf" not in formats:
+        pptx()
+        return outputs, set()
+    chunks = pdf or PdfChunks(theme, 600.0, None)
+    outputs[f"{deck.slug}.pdf"], fresh, used = chunks.finish(deck, pptx)
+    return outputs | fresh, used
 
 
-def _render_chunks(todo: list, theme: Theme, timeout_s: float, meanwhile: Callable[[], None]) -> list[bytes]:
-    """PDF chunks rendered in worker processes (one per core, at least one, so that the timeout
-    always applies) while `meanwhile` runs here."""
-    from .render.pdf import render_chunk
+def figures_and_charts(dataset: Dataset, theme: Theme, out: Path, formats: tuple[str, ...],
+                       on_figures: Callable[[tuple[CategoryFigures, ...]], None] = lambda figures: None,
+                       ) -> tuple[tuple[CategoryFigures, ...], tuple[Chart, ...], dict[str, bytes], set[str]]:
+    """The figures and the charts, each from the cache when its inputs did not change, else computed
+    (charts that do not read the figures are drawn in a second process while statsmodels computes
+    them); with the new cache files to write, and the names of all those in use. `on_figures` runs
+    as soon as the figures are known, before the remaining charts are drawn."""
+    from .chartcache import cached_figures, chart_name, encode_chart, encode_figures, figures_name
+    from .charts import KEYS, USES_FIGURES
+    from .parallel import ChartDrawing
+    from .synthesize import figures
 
-    cores = os.cpu_count() or 1
-    if not todo:
-        meanwhile()
-        return []
-    from concurrent.futures import ProcessPoolExecutor
-    from multiprocessing import get_context
-
-    pool = ProcessPoolExecutor(max_workers=min(cores, len(todo)), mp_context=get_context("fork"))
+    images = tuple(image for image, output in (("png", "pptx"), ("svg", "pdf")) if output in formats)
+    known = cached_figures(dataset, out)
+    ready = KEYS if known is not None else tuple(k for k in KEYS if k not in USES_FIGURES)
+    reused = _reused_charts(dataset, theme, out, known or (), images, ready)
+    missing = tuple(k for k in ready if k not in reused)
+    early = missing[1::2] if known is not None else missing
+    drawing = ChartDrawing(dataset, theme, early, images)
     try:
-        pending = [pool.submit(render_chunk, chunk, theme, first) for (chunk, first), _ in todo]
-        meanwhile()
-        return _results(pending, pool, timeout_s)
+        category_figures = known if known is not None else figures(dataset)
+        reused |= _reused_charts(dataset, theme, out, category_figures, images,
+                                 tuple(k for k in KEYS if k not in ready))
+        drawing.dispatch(category_figures, tuple(k for k in KEYS if k not in reused and k not in early))
+        on_figures(category_figures)
+        drawn = drawing.finish()
     finally:
-        pool.shutdown(wait=False, cancel_futures=True)
+        drawing.close()
+    charts = tuple({**reused, **drawn}[key] for key in KEYS)
+    names = {c.key: chart_name(dataset, theme, c.key, category_figures) for c in charts}
+    fresh = {names[c.key]: encode_chart(c) for c in charts if c.key in drawn}
+    fresh |= {} if known is not None else {figures_name(dataset): encode_figures(category_figures)}
+    return category_figures, charts, fresh, {figures_name(dataset), *names.values()}
 
 
-def _results(pending: list, pool: object, timeout_s: float) -> list[bytes]:
-    """The workers' results, or RenderError after `timeout_s` (the workers are killed)."""
-    from concurrent.futures import wait
+def _start_text_slides(pdf: PdfChunks | None, dataset: Dataset, theme: Theme,
+                       category_figures: tuple[CategoryFigures, ...]) -> None:
+    """Start the PDF of every slide but the charts (whose chunks are their own) once the figures are
+    known: it does not depend on the charts still being drawn."""
+    from .chartcache import placeholders
+    from .deck import build_deck
 
-    done, late = wait(pending, timeout=timeout_s)
-    if late:
-        for process in list(getattr(pool, "_processes", {}).values()):
-            process.kill()
-        raise RenderError(f"rendu PDF interrompu : toujours en cours après {timeout_s:g} s ; "
-                          "les fichiers précédents sont conservés")
-    return [p.result() for p in pending]
+    if pdf is not None:
+        pdf.submit(build_deck(dataset, theme, category_figures, placeholders(dataset)),
+                   lambda chunk: all(slide.kind != "chart" for slide in chunk.slides))
+
+
+def _reused_charts(dataset: Dataset, theme: Theme, out: Path, category_figures: tuple[CategoryFigures, ...],
+                   images: tuple[str, ...], keys: tuple[str, ...]) -> dict[str, Chart]:
+    """The charts of `keys` whose cache entry matches their inputs and holds the images asked for."""
+    from .chartcache import cached_chart, chart_name
+
+    found = {k: cached_chart(out / chart_name(dataset, theme, k, category_figures), images) for k in keys}
+    return {k: chart for k, chart in found.items() if chart is not None}
 
 
 def build(config: BuildConfig) -> Report:
@@ -145,19 +155,24 @@ def build(config: BuildConfig) -> Report:
 def _full_build(config: BuildConfig, progress: Progress, inputs: dict[str, str], request: dict[str, object],
                 previous: dict[str, object]) -> Report:
     from .changes import compare, labels_of, markdown, snapshot, summary
-    from .chartcache import computed
     from .deck import build_deck
 
     progress.stage("Vérification du modèle et des données")
     theme = load_theme(config.template)
     dataset, warnings = checked(config.data, config.strict)
     progress.stage("Calcul des chiffres et des graphiques")
-    category_figures, charts, cache, chart_cache = computed(dataset, theme, config.out)
-    progress.stage("Mise en page des diapositives")
-    deck = build_deck(dataset, theme, category_figures, charts)
-    progress.stage("Rendu " + " et ".join(f.upper() for f in config.formats))
     salt = digest(repr(sorted((k, v) for k, v in inputs.items() if not k.startswith("data/"))).encode())
-    outputs, used = render(deck, theme, config.formats, config.timeout_s, PdfCache(config.out, salt))
+    pdf = PdfChunks(theme, config.timeout_s, PdfCache(config.out, salt)) if "pdf" in config.formats else None
+    try:
+        category_figures, charts, cache, cached = figures_and_charts(
+            dataset, theme, config.out, config.formats, lambda figures: _start_text_slides(pdf, dataset, theme, figures))
+        progress.stage("Mise en page des diapositives")
+        deck = build_deck(dataset, theme, category_figures, charts)
+        progress.stage("Rendu " + " et ".join(f.upper() for f in config.formats))
+        outputs, used = render(deck, theme, config.formats, pdf)
+    finally:
+        if pdf is not None:
+            pdf.close()
     current = snapshot(dataset, category_figures)
     changes = compare(previous, current)
     labels = labels_of(dataset.info)
@@ -166,7 +181,7 @@ def _full_build(config: BuildConfig, progress: Progress, inputs: dict[str, str],
     progress.stage("Écriture")
     written = write_outputs(cache | outputs | {MANIFEST: manifest}, config.out)
     kept_pdf = set() if "pdf" in config.formats else {f"{CACHE_DIR}/{p.name}" for p in (config.out / CACHE_DIR).glob("pdf-*")}
-    prune_cache(config.out, used | kept_pdf | {chart_cache})
+    prune_cache(config.out, used | kept_pdf | cached)
     progress.done()
     shown = tuple(p for p in written if p.suffix in (".pptx", ".pdf", ".md") and CACHE_DIR not in p.parts)
     return Report(len(dataset.studies), warnings, shown, summary=summary(changes, labels))

@@ -1,45 +1,68 @@
-"""Figures and charts computed once per distinct input, reused from the build folder's cache."""
+"""Figures and charts computed once per distinct input, reused from the build folder's cache:
+the figures under a hash of every study value, each chart under a hash of only what it draws."""
 
 from __future__ import annotations
 
 import base64
 import dataclasses
 import json
-import os
-from typing import Any
 from pathlib import Path
+from typing import Any
 
-from .charts import KEYS, USES_FIGURES, Chart, draw_charts
-from .manifest import CACHE_DIR, code_digest, digest, flatten
+from .charts import CHART_FIELDS, KEYS, USES_FIGURES, Chart, chart_title, draw_charts
 from .errors import DataError, Problem
-from .model import Dataset
-from .synthesize import CategoryFigures, Pooled, Range, figures
+from .manifest import CACHE_DIR, code_digest, digest, flatten
+from .model import Dataset, Study
+from .synthesize import FIGURE_FIELDS, CategoryFigures, Pooled, Range
 from .themes import Theme
 
 EMU_PER_INCH = 914400
+IDENTITY = ("key", "category", "order")  # which study a value belongs to, and where it stands
 
 
-def chart_key(dataset: Dataset, theme: Theme) -> str:
-    """Hash of everything the charts depend on: study values (not cell texts), labels, look, code."""
-    values = [{k: v for k, v in flatten(s).items() if not k.startswith(("cells.", "file"))} for s in dataset.studies]
+def _hash(value: Any) -> str:
+    return digest(json.dumps(value, sort_keys=True, ensure_ascii=False, default=str).encode())[:20]
+
+
+def _values(study: Study, fields: tuple[str, ...]) -> dict[str, Any]:
+    """Which study this is, and its values of `fields`, flattened."""
+    return flatten({name: getattr(study, name) for name in (*IDENTITY, *fields)})
+
+
+def figures_name(dataset: Dataset) -> str:
+    """Cache file of the categories' figures: the study values they are computed from, the code."""
+    values = [_values(s, FIGURE_FIELDS) for s in dataset.studies]
+    categories = [(c.key, c.short_title) for c in dataset.categories]
+    return f"{CACHE_DIR}/figures-{_hash([values, categories, code_digest()])}.json"
+
+
+def chart_name(dataset: Dataset, theme: Theme, key: str, category_figures: tuple[CategoryFigures, ...]) -> str:
+    """Cache file of chart `key`: the study fields it draws, its labels, the look, the code, and the
+    figures if it reads them. A study edit redraws only the charts that show what changed."""
+    values = [_values(s, CHART_FIELDS[key]) for s in dataset.studies]
     categories = [(c.key, c.short_title) for c in dataset.categories]
     fonts = [digest(theme.font_file(face).read_bytes()) for face in ("regular", "bold")]
     look = (theme.settings["colors"], theme.settings["boxes"]["content"], fonts)
-    text = json.dumps([values, categories, dataset.chart_labels, look, code_digest()], sort_keys=True,
-                      ensure_ascii=False)
-    return digest(text.encode())[:20]
+    shown = [dataclasses.asdict(f) for f in category_figures] if key in USES_FIGURES else None
+    return f"{CACHE_DIR}/chart-{_hash([key, values, categories, dataset.chart_labels, look, code_digest(), shown])}.json"
 
 
-def cache_name(key: str) -> str:
-    """Name of the cache file, relative to the output folder."""
-    return f"{CACHE_DIR}/charts-{key}.json"
+def encode_figures(category_figures: tuple[CategoryFigures, ...]) -> bytes:
+    """Figures as JSON bytes."""
+    return json.dumps([dataclasses.asdict(f) for f in category_figures]).encode()
 
 
-def encode(figures: tuple[CategoryFigures, ...], charts: tuple[Chart, ...]) -> bytes:
-    """Figures and charts as JSON bytes (images in base64)."""
-    rows = [{"key": c.key, "title": c.title, "alt": c.alt, "png": base64.b64encode(c.png).decode(),
-             "svg": base64.b64encode(c.svg).decode()} for c in charts]
-    return json.dumps({"figures": [dataclasses.asdict(f) for f in figures], "charts": rows}).encode()
+def encode_chart(chart: Chart) -> bytes:
+    """A chart as JSON bytes (images in base64; an image that was not drawn is left out)."""
+    images = {k: base64.b64encode(v).decode() for k, v in (("png", chart.png), ("svg", chart.svg)) if v}
+    return json.dumps({"key": chart.key, "title": chart.title, "alt": chart.alt, **images}).encode()
+
+
+def decode_chart(data: bytes) -> Chart:
+    """A chart from `encode_chart`'s bytes."""
+    body = json.loads(data)
+    return Chart(body["key"], body["title"], body["alt"], base64.b64decode(body.get("png", "")),
+                 base64.b64decode(body.get("svg", "")))
 
 
 def _range(data: dict[str, Any] | None) -> Range | None:
@@ -56,52 +79,55 @@ def _figures(data: dict[str, Any]) -> CategoryFigures:
         _range(data["wound"]), Pooled(**pooled) if pooled else None)
 
 
-def decode(data: bytes) -> tuple[tuple[CategoryFigures, ...], tuple[Chart, ...]]:
-    """Figures and charts from `encode`'s bytes."""
-    body = json.loads(data)
-    charts = tuple(Chart(r["key"], r["title"], r["alt"], base64.b64decode(r["png"]), base64.b64decode(r["svg"]))
-                   for r in body["charts"])
-    return tuple(_figures(f) for f in body["figures"]), charts
+def decode_figures(data: bytes) -> tuple[CategoryFigures, ...]:
+    """Figures from `encode_figures`'s bytes."""
+    return tuple(_figures(f) for f in json.loads(data))
 
 
-def computed(dataset: Dataset, theme: Theme, out: Path) -> tuple[tuple[CategoryFigures, ...], tuple[Chart, ...],
-                                                                  dict[str, bytes], str]:
-    """The categories' figures and the deck's charts, the cache entry to write when they had to be
-    computed, and its name (statsmodels and matplotlib are not even imported on a cache hit)."""
-    name = cache_name(chart_key(dataset, theme))
-    if (out / name).is_file():
-        try:
-            return (*decode((out / name).read_bytes()), {}, name)
-        except (ValueError, KeyError, TypeError):
-            pass
-    category_figures, charts = draw_in_parallel(dataset, theme)
-    return category_figures, charts, {name: encode(category_figures, charts)}, name
+def cached_figures(dataset: Dataset, out: Path) -> tuple[CategoryFigures, ...] | None:
+    """The figures kept in `out`'s cache for these study values, if any (no statsmodels import)."""
+    data = _read(out / figures_name(dataset))
+    try:
+        return None if data is None else decode_figures(data)
+    except (ValueError, KeyError, TypeError):
+        return None
 
 
-def _draw(dataset: Dataset, theme: Theme, keys: tuple[str, ...],
-          category_figures: tuple[CategoryFigures, ...]) -> tuple[Chart, ...]:
+def cached_chart(path: Path, formats: tuple[str, ...]) -> Chart | None:
+    """The chart kept at `path` if it holds an image for each of `formats` ("png", "svg")."""
+    data = _read(path)
+    try:
+        chart = None if data is None else decode_chart(data)
+    except (ValueError, KeyError, TypeError):
+        return None
+    return chart if chart is not None and all(getattr(chart, f) for f in formats) else None
+
+
+def _read(path: Path) -> bytes | None:
+    return path.read_bytes() if path.is_file() else None
+
+
+def computed(dataset: Dataset, theme: Theme, out: Path) -> tuple[tuple[CategoryFigures, ...], tuple[Chart, ...]]:
+    """The categories' figures and the deck's charts, drawn here (for tests and tools)."""
+    from .synthesize import figures
+
+    category_figures = cached_figures(dataset, out) or figures(dataset)
+    return category_figures, draw(dataset, theme, KEYS, category_figures)
+
+
+def placeholders(dataset: Dataset) -> tuple[Chart, ...]:
+    """The charts with their titles only: enough to lay out every slide that is not a chart."""
+    return tuple(Chart(key, chart_title(dataset.chart_labels, key), "", b"", b"") for key in KEYS)
+
+
+def draw(dataset: Dataset, theme: Theme, keys: tuple[str, ...], category_figures: tuple[CategoryFigures, ...],
+         formats: tuple[str, ...] = ("png", "svg")) -> tuple[Chart, ...]:
+    """The charts named in `keys`, drawn in the theme's content box, colours and font."""
     box = theme.box("content")
     try:
         return draw_charts(dataset, dataset.chart_labels, theme.settings["colors"], box.w / EMU_PER_INCH,
                            box.h / EMU_PER_INCH, font_path=theme.font_file("regular"), keys=keys,
-                           category_figures=category_figures)
+                           category_figures=category_figures, formats=formats)
     except KeyError as exc:
         raise DataError([Problem("data/charts.yaml", 0, str(exc.args[0]),
                                  "libellé manquant, ou champ entre accolades inconnu")]) from exc
-
-
-def draw_in_parallel(dataset: Dataset, theme: Theme) -> tuple[tuple[CategoryFigures, ...], tuple[Chart, ...]]:
-    """The categories' figures and all charts. With two cores, a second process draws the charts
-    that do not need the figures while this one computes them (statsmodels) and draws the rest."""
-    if (os.cpu_count() or 1) < 2:
-        category_figures = figures(dataset)
-        return category_figures, _draw(dataset, theme, KEYS, category_figures)
-    from concurrent.futures import ProcessPoolExecutor
-    from multiprocessing import get_context
-
-    own = tuple(k for k in KEYS if k in USES_FIGURES)
-    with ProcessPoolExecutor(max_workers=1, mp_context=get_context("fork")) as pool:
-        other = pool.submit(_draw, dataset, theme, tuple(k for k in KEYS if k not in own), ())
-        category_figures = figures(dataset)
-        drawn = {c.key: c for c in (*_draw(dataset, theme, own, category_figures), *other.result())}
-    return category_figures, tuple(drawn[key] for key in KEYS)

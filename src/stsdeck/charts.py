@@ -29,6 +29,13 @@ WOUND = "wound"
 MEDIAN_FROM = 3  # values needed before a strip plot shows its median
 MAX_MARKER_AREA = 1100.0  # pt², the largest study of the evidence map
 USES_FIGURES = ("local_control",)  # the charts that read the categories' figures (pooled estimates)
+CHART_FIELDS = {  # the Study fields each chart draws, besides which study it is and where it stands
+    "local_control": ("first_author", "year", "patients", "local_control"),
+    "pathological_response": ("first_author", "year", "pcr_pct", "major_response"),
+    "toxicity": ("toxicity",),
+    "evidence_map": ("first_author", "year", "patients", "design"),
+    "lc_vs_eqd2": ("first_author", "year", "patients", "local_control", "radiotherapy"),
+}
 MAX_ROWS = 45  # a chart with one row per study stays readable up to this many studies
 MAX_NAMED = 45  # points are labelled with their study's name up to this many
 
@@ -92,14 +99,20 @@ class _Row:
 
 def draw_charts(dataset: Dataset, labels: dict[str, Any], colors: dict[str, str], width_in: float,
                 height_in: float, font_path: Path | None = None, dpi: int = DPI,
-                keys: tuple[str, ...] = KEYS, category_figures: tuple[Any, ...] | None = None) -> tuple[Chart, ...]:
+                keys: tuple[str, ...] = KEYS, category_figures: tuple[Any, ...] | None = None,
+                formats: tuple[str, ...] = ("png", "svg")) -> tuple[Chart, ...]:
     """The charts of `dataset` named in `keys` (all five by default, in KEYS order), with the texts
     of `labels` (data/charts.yaml)."""
     canvas = _Canvas(dataset, labels, colors, (width_in, height_in),
                      figures(dataset) if category_figures is None else category_figures)
     drawers = dict(zip(KEYS, (_local_control, _pathological_response, _toxicity, _evidence_map, _lc_vs_eqd2)))
     with _style(colors, font_path):
-        return tuple(_chart(key, drawers[key], canvas, dpi) for key in KEYS if key in keys)
+        return tuple(_chart(key, drawers[key], canvas, dpi, formats) for key in KEYS if key in keys)
+
+
+def chart_title(labels: dict[str, Any], key: str) -> str:
+    """The French title of chart `key`, from data/charts.yaml."""
+    return french(str(labels["charts"][key]["title"]).format())
 
 
 def palette(colors: dict[str, str], n: int) -> tuple[str, ...]:
@@ -166,10 +179,10 @@ def _font_family(font_path: Path | None) -> str:
     return "Liberation Sans" if "Liberation Sans" in names else "DejaVu Sans"
 
 
-def _chart(key: str, drawer: Any, canvas: _Canvas, dpi: int) -> Chart:
+def _chart(key: str, drawer: Any, canvas: _Canvas, dpi: int, formats: tuple[str, ...]) -> Chart:
     figure, alt = drawer(canvas)
-    png, svg = _render(figure, dpi)
-    return Chart(key, canvas.text(key, "title"), alt, png, svg)
+    png, svg = _render(figure, dpi, formats)
+    return Chart(key, chart_title(canvas.labels, key), alt, png, svg)
 
 
 def _figure(canvas: _Canvas, bottom: float = 0.0) -> Any:
@@ -181,10 +194,13 @@ def _figure(canvas: _Canvas, bottom: float = 0.0) -> Any:
     return figure
 
 
-def _render(figure: Any, dpi: int) -> tuple[bytes, bytes]:
+def _render(figure: Any, dpi: int, formats: tuple[str, ...]) -> tuple[bytes, bytes]:
+    """The PNG (for the PPTX) and the SVG (for the PDF) asked for in `formats`; b"" for the other."""
     png, svg = io.BytesIO(), io.BytesIO()
-    figure.savefig(png, format="png", dpi=dpi, metadata={"Software": None})
-    figure.savefig(svg, format="svg", metadata={"Date": None, "Creator": None})
+    if "png" in formats:
+        figure.savefig(png, format="png", dpi=dpi, metadata={"Software": None})
+    if "svg" in formats:
+        figure.savefig(svg, format="svg", metadata={"Date": None, "Creator": None})
     return png.getvalue(), svg.getvalue()
 
 

@@ -14,6 +14,7 @@ POOLING_METHOD = "dl"  # DerSimonian-Laird moment estimator of tau², truncated 
 CONTINUITY = 0.5  # added to events and non-events of a study at 0 % or 100 %
 POOLED_HORIZON_YEARS = 5.0
 WOUND = "wound"
+FIGURE_FIELDS = ("patients", "local_control", "pcr_pct", "r0_pct", "toxicity")  # the Study fields figures read
 
 
 @dataclass(frozen=True)

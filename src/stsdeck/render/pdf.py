@@ -56,10 +56,15 @@ def confined_fetcher(roots: tuple[Path, ...]) -> Any:
 CHUNK = 20  # at most this many slides per WeasyPrint document: bounds memory, and what an edit redoes
 
 
+def render_pdf(deck: Deck, theme: Theme) -> bytes:
+    """The deck as PDF bytes, fonts embedded from the template folder; long decks in chunks."""
+    return joined([render_chunk(chunk, theme, first) for chunk, first in chunks(deck)])
+
+
 def chunks(deck: Deck) -> list[tuple[Deck, int]]:
     """The deck cut into documents of at most CHUNK slides, each with its first slide number. Each
-    category's tables and synthesis, and the run of charts, get documents of their own, so that a
-    rebuild after an edit lays out again only the section the edit touched."""
+    category's tables and synthesis, and each chart, get documents of their own, so that a rebuild
+    after an edit lays out again only the sections and charts the edit touched."""
     slides, bounds, start = deck.slides, [], 0
     for index in range(1, len(slides) + 1):
         if index == len(slides) or _section_starts(slides[index - 1].kind, slides[index].kind) \
@@ -71,7 +76,7 @@ def chunks(deck: Deck) -> list[tuple[Deck, int]]:
 
 def _section_starts(previous: str, kind: str) -> bool:
     """True when a slide of `kind` after one of `previous` opens a new section of the deck."""
-    return ((kind == "chart") != (previous == "chart") or previous == "synthesis"
+    return (kind == "chart" or previous == "chart" or previous == "synthesis"
             or (kind == "table" and previous != "table"))
 
 
