@@ -65,6 +65,28 @@ def edit_text(data: Path, index: int) -> None:
                     else text.replace(f"({index - 1})", f"({index})"), encoding="utf-8")
 
 
+LIBRARIES = {  # what a cold build must load, whatever it does with it
+    "statsmodels (méta-analyse, exigée par le ticket 3)": "from statsmodels.stats.meta_analysis import combine_effects",
+    "matplotlib (graphiques)": "import matplotlib; matplotlib.use('Agg'); import matplotlib.figure",
+    "WeasyPrint (PDF)": "import weasyprint",
+    "python-pptx (PPTX)": "import pptx",
+}
+
+
+def import_times(repeat: int) -> dict[str, float]:
+    """Median time to import each library in a fresh interpreter, minus an empty interpreter's."""
+    def median_run(code: str) -> float:
+        runs = []
+        for _ in range(repeat):
+            start = time.perf_counter()
+            subprocess.run([sys.executable, "-c", code], check=True)
+            runs.append(time.perf_counter() - start)
+        return statistics.median(runs)
+
+    empty = median_run("pass")
+    return {name: median_run(code) - empty for name, code in LIBRARIES.items()}
+
+
 def peer(tmp: Path, repeat: int) -> float | None:
     """pandoc markdown -> pptx, then soffice pptx -> pdf, on the default deck's content."""
     if not (shutil.which("pandoc") and shutil.which("soffice")):
@@ -125,6 +147,9 @@ def main() -> None:
         print(f"  {name:58s} {seconds:6.2f} s   pic mémoire {peak / 1024:6.0f} Mo")
     ratio = results["500 études synthétiques, à froid"][0] / results["50 études synthétiques, à froid"][0]
     print(f"  rapport 500 / 50 études : {ratio:.1f} (cible ≤ 12)")
+    print("  imports incompressibles (interpréteur neuf, médiane) :")
+    for name, seconds in import_times(repeat).items():
+        print(f"    {name:56s} {seconds:6.2f} s")
     peer_time = peer(tmp, repeat)
     if peer_time is None:
         print("  pipeline pair (pandoc + soffice) : non mesuré (pandoc ou LibreOffice absent)")

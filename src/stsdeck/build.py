@@ -118,16 +118,17 @@ def figures_and_charts(dataset: Dataset, theme: Theme, out: Path, formats: tuple
     return category_figures, charts, fresh, {figures_name(dataset), *names.values()}
 
 
-def _start_text_slides(pdf: PdfChunks | None, dataset: Dataset, theme: Theme,
-                       category_figures: tuple[CategoryFigures, ...]) -> None:
-    """Start the PDF of every slide but the charts (whose chunks are their own) once the figures are
-    known: it does not depend on the charts still being drawn."""
+def _lay_out(dataset: Dataset, theme: Theme, category_figures: tuple[CategoryFigures, ...],
+             pdf: PdfChunks | None) -> Deck:
+    """The deck laid out as soon as the figures are known, with the charts' titles only; the PDF of
+    every slide but the charts (whose chunks are their own) starts rendering at once in `pdf`."""
     from .chartcache import placeholders
     from .deck import build_deck
 
+    deck = build_deck(dataset, theme, category_figures, placeholders(dataset))
     if pdf is not None:
-        pdf.submit(build_deck(dataset, theme, category_figures, placeholders(dataset)),
-                   lambda chunk: all(slide.kind != "chart" for slide in chunk.slides))
+        pdf.submit(deck, lambda chunk: all(slide.kind != "chart" for slide in chunk.slides))
+    return deck
 
 
 def _reused_charts(dataset: Dataset, theme: Theme, out: Path, category_figures: tuple[CategoryFigures, ...],
@@ -155,20 +156,20 @@ def build(config: BuildConfig) -> Report:
 def _full_build(config: BuildConfig, progress: Progress, inputs: dict[str, str], request: dict[str, object],
                 previous: dict[str, object]) -> Report:
     from .changes import compare, labels_of, markdown, snapshot, summary
-    from .deck import build_deck
+    from .deck import with_charts
 
     progress.stage("Vérification du modèle et des données")
     theme = load_theme(config.template)
     dataset, warnings = checked(config.data, config.strict)
-    progress.stage("Calcul des chiffres et des graphiques")
+    progress.stage("Calcul des chiffres et des graphiques, mise en page")
     salt = digest(repr(sorted((k, v) for k, v in inputs.items() if not k.startswith("data/"))).encode())
     pdf = PdfChunks(theme, config.timeout_s, PdfCache(config.out, salt)) if "pdf" in config.formats else None
+    laid_out: list[Deck] = []
     try:
         category_figures, charts, cache, cached = figures_and_charts(
-            dataset, theme, config.out, config.formats, lambda figures: _start_text_slides(pdf, dataset, theme, figures))
-        progress.stage("Mise en page des diapositives")
-        deck = build_deck(dataset, theme, category_figures, charts)
+            dataset, theme, config.out, config.formats, lambda figures: laid_out.append(_lay_out(dataset, theme, figures, pdf)))
         progress.stage("Rendu " + " et ".join(f.upper() for f in config.formats))
+        deck = with_charts(laid_out[0], theme, charts)
         outputs, used = render(deck, theme, config.formats, pdf)
     finally:
         if pdf is not None:

@@ -6,6 +6,8 @@ from __future__ import annotations
 import base64
 import dataclasses
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -117,17 +119,25 @@ def computed(dataset: Dataset, theme: Theme, out: Path) -> tuple[tuple[CategoryF
 
 def placeholders(dataset: Dataset) -> tuple[Chart, ...]:
     """The charts with their titles only: enough to lay out every slide that is not a chart."""
-    return tuple(Chart(key, chart_title(dataset.chart_labels, key), "", b"", b"") for key in KEYS)
+    with _labels_checked():
+        return tuple(Chart(key, chart_title(dataset.chart_labels, key), "", b"", b"") for key in KEYS)
 
 
 def draw(dataset: Dataset, theme: Theme, keys: tuple[str, ...], category_figures: tuple[CategoryFigures, ...],
          formats: tuple[str, ...] = ("png", "svg")) -> tuple[Chart, ...]:
     """The charts named in `keys`, drawn in the theme's content box, colours and font."""
     box = theme.box("content")
-    try:
+    with _labels_checked():
         return draw_charts(dataset, dataset.chart_labels, theme.settings["colors"], box.w / EMU_PER_INCH,
                            box.h / EMU_PER_INCH, font_path=theme.font_file("regular"), keys=keys,
                            category_figures=category_figures, formats=formats)
+
+
+@contextmanager
+def _labels_checked() -> Iterator[None]:
+    """A label missing from data/charts.yaml, or an unknown field between braces, as a DataError."""
+    try:
+        yield
     except KeyError as exc:
         raise DataError([Problem("data/charts.yaml", 0, str(exc.args[0]),
                                  "libellé manquant, ou champ entre accolades inconnu")]) from exc

@@ -70,6 +70,16 @@ def build_deck(dataset: Dataset, theme: Theme, category_figures: tuple[CategoryF
     return Deck(info.title, info.subtitle, info.authors, info.date, info.slug, fitted)
 
 
+def with_charts(deck: Deck, theme: Theme, charts: tuple[Chart, ...]) -> Deck:
+    """`deck` (laid out with the charts' titles only) with its chart slides drawn: the other slides
+    are the same objects, so their PDF chunks keep their keys."""
+    drawn = iter(charts)
+    m = measure_for(theme)
+    slides = tuple(fit_title(chart_slide(next(drawn), theme), theme, m) if s.kind == "chart" else s
+                   for s in deck.slides)
+    return replace(deck, slides=slides)
+
+
 def fitting_size(text: str, box: Box, size: float, bold: bool, m: Measure) -> float:
     """The largest size, from `size` down to 60 % of it, at which `text` fits in `box`."""
     for scale in (1.0, 0.9, 0.8, 0.7, 0.6):

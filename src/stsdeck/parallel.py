@@ -89,13 +89,18 @@ class PdfCache:
 class PdfChunks:
     """The deck's PDF, chunk by chunk: a chunk whose HTML is in the cache is reused, the others are
     rendered in worker processes (at least one, so that the timeout always applies), some started
-    early with `submit`, the rest by `finish`."""
+    early with `submit`, the rest by `finish`. Two workers, forked once WeasyPrint is loaded here,
+    when there are at least MANY chunks to render at the first call; else one, which loads it itself
+    while this process goes on."""
+
+    MANY = 3
 
     def __init__(self, theme: Theme, timeout_s: float, cache: PdfCache | None) -> None:
         self.theme, self.timeout_s, self.cache = theme, timeout_s, cache
         self.pool: Any = None
         self.started = 0.0
         self.pending: dict[str, Any] = {}
+        self.queued: dict[str, tuple[Deck, int]] = {}
         self.kept: dict[str, bytes] = {}
 
     def submit(self, deck: Deck, ready: Callable[[Deck], bool]) -> None:
@@ -105,6 +110,7 @@ class PdfChunks:
         for chunk, first in chunks(deck):
             if ready(chunk):
                 self._start(chunk, first)
+        self._launch()
 
     def finish(self, deck: Deck, meanwhile: Callable[[], None]) -> tuple[bytes, dict[str, bytes], set[str]]:
         """The PDF of `deck`, the new chunks to cache, and the cache files the PDF is made of;
@@ -113,6 +119,7 @@ class PdfChunks:
 
         try:
             keys = [self._start(chunk, first) for chunk, first in chunks(deck)]
+            self._launch()
             meanwhile()
             fresh = self._results()
         finally:
@@ -124,21 +131,33 @@ class PdfChunks:
         return pdf, {self.cache.name(k): fresh[k] for k in keys if k in fresh}, {self.cache.name(k) for k in keys}
 
     def _start(self, chunk: Deck, first: int) -> str:
-        from .render import pdf
+        """The chunk's key, its PDF read from the cache if there, else the chunk queued."""
+        from .render.pdf import chunk_key
 
-        key = pdf.chunk_key(chunk, self.theme, first, self.cache.salt if self.cache else "")
-        if key in self.pending or key in self.kept:
+        key = chunk_key(chunk, first, self.cache.salt if self.cache else "")
+        if key in self.pending or key in self.kept or key in self.queued:
             return key
         path = self.cache.folder / self.cache.name(key) if self.cache else None
         if path is not None and path.is_file():
             self.kept[key] = path.read_bytes()
-            return key
-        if self.pool is None:
-            import weasyprint  # noqa: F401  (loaded once here: the workers forked below start with it)
-
-            self.pool, self.started = _fork_pool(min(cores(), 2)), time.monotonic()
-        self.pending[key] = self.pool.submit(pdf.render_chunk, chunk, self.theme, first)
+        else:
+            self.queued[key] = (chunk, first)
         return key
+
+    def _launch(self) -> None:
+        """Hand the queued chunks to the workers, forking them at the first call."""
+        from .render import pdf
+
+        if not self.queued:
+            return
+        if self.pool is None:
+            workers = min(cores(), 2) if len(self.queued) >= self.MANY else 1
+            if workers > 1:
+                import weasyprint  # noqa: F401  (loaded once, here: the workers forked below start with it)
+            self.pool, self.started = _fork_pool(workers), time.monotonic()
+        for key, (chunk, first) in self.queued.items():
+            self.pending[key] = self.pool.submit(pdf.render_chunk, chunk, self.theme, first)
+        self.queued = {}
 
     def _results(self) -> dict[str, bytes]:
         """The workers' chunks, or RenderError once `timeout_s` has passed (the workers are killed)."""

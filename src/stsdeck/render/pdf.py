@@ -80,12 +80,12 @@ def _section_starts(previous: str, kind: str) -> bool:
             or (kind == "table" and previous != "table"))
 
 
-def chunk_key(deck: Deck, theme: Theme, first_number: int, salt: str) -> str:
-    """Hash of a chunk's HTML and of what it links to (template files, code: in `salt`)."""
+def chunk_key(deck: Deck, first_number: int, salt: str) -> str:
+    """Hash of everything a chunk's PDF is made from: its slides (their full, content-only repr)
+    and first number, and in `salt` the template files and the code that turn them into HTML."""
     import hashlib
 
-    html = render_html(deck, theme, first_number)
-    return hashlib.sha256(html.encode("utf-8") + salt.encode()).hexdigest()[:20]
+    return hashlib.sha256(repr((deck, first_number)).encode("utf-8") + salt.encode()).hexdigest()[:20]
 
 
 def render_chunk(deck: Deck, theme: Theme, first_number: int = 1) -> bytes:
