@@ -156,14 +156,15 @@ def _textbox(pptx_slide: Any, box: Box) -> Any:
     return pptx_slide.shapes.add_textbox(box.x, box.y, box.w, box.h)
 
 
-def _fill_text(shape: Any, block: TextBlock, theme: Theme) -> None:
-    from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE
-
+def _fill_text(shape: Any, block: TextBlock, theme: Theme, align: str = "l") -> None:
+    """The block's paragraphs in the shape, without autofit or insets beyond the block's padding;
+    the paragraphs are written as DrawingML in one parse (fast on long decks)."""
     from pptx.dml.color import RGBColor
+    from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE
+    from pptx.oxml import parse_xml
     from pptx.util import Pt
 
     frame = shape.text_frame
-    frame.clear()
     frame.word_wrap = True
     frame.auto_size = MSO_AUTO_SIZE.NONE
     margin = Pt(block.padding_pt)
@@ -172,53 +173,34 @@ def _fill_text(shape: Any, block: TextBlock, theme: Theme) -> None:
         shape.fill.solid()
         shape.fill.fore_color.rgb = RGBColor.from_string(theme.color(block.fill).lstrip("#"))
     frame.vertical_anchor = MSO_ANCHOR.BOTTOM if block.role == "cover_title" else MSO_ANCHOR.TOP
-    for index, p in enumerate(block.paragraphs):
-        paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
-        _fill_paragraph(paragraph, p, theme)
+    body = frame._txBody
+    for old in body.p_lst:
+        body.remove(old)
+    paragraphs = "".join(_paragraph_xml(p, theme, align) for p in block.paragraphs)
+    for paragraph in parse_xml(f'<a:ps xmlns:a="{DRAWINGML}">{paragraphs}</a:ps>'):
+        body.append(paragraph)
 
 
-def _fill_paragraph(paragraph: Any, p: Paragraph, theme: Theme) -> None:
-    from pptx.enum.text import PP_ALIGN
-    from pptx.util import Pt
-
-    paragraph.alignment = PP_ALIGN.LEFT
-    paragraph.line_spacing = Pt(p.size_pt * theme.size("line_spacing"))
-    paragraph.space_before = Pt(p.space_before_pt)
-    paragraph.space_after = Pt(0)
-    _set_bullet(paragraph, p)
-    run = paragraph.add_run()
-    run.text = p.text
-    _style_run(run, p.size_pt, p.bold, theme.color(p.color), theme)
-
-
-def _style_run(run: Any, size_pt: float, bold: bool, color: str, theme: Theme) -> None:
-    from pptx.dml.color import RGBColor
-    from pptx.util import Pt
-
-    run.font.name = theme.settings["fonts"]["pptx_family"]
-    run.font.size = Pt(size_pt)
-    run.font.bold = bold
-    run.font.color.rgb = RGBColor.from_string(color.lstrip("#"))
-    run.font._rPr.set("lang", "fr-FR")
-
-
-def _set_bullet(paragraph: Any, p: Paragraph) -> None:
-    """Bullet character and hanging indent, or none, on the paragraph's properties."""
-    from pptx.oxml.ns import qn
+def _paragraph_xml(p: Paragraph, theme: Theme, align: str) -> str:
+    """One paragraph: alignment, bullet and hanging indent, fixed line spacing, one styled run."""
     from ..deck import indent_pt
 
-    ppr = paragraph._p.get_or_add_pPr()
-    for tag in ("a:buNone", "a:buChar", "a:buFont"):
-        for old in ppr.findall(qn(tag)):
-            ppr.remove(old)
-    margin = int(indent_pt(p.level) * EMU_PER_PT)
-    ppr.set("marL", str(margin))
-    ppr.set("indent", str(-int(14 * EMU_PER_PT) if p.level >= 0 else 0))
-    if p.level < 0:
-        ppr.append(ppr.makeelement(qn("a:buNone"), {}))
-        return
-    ppr.append(ppr.makeelement(qn("a:buFont"), {"typeface": "Arial"}))
-    ppr.append(ppr.makeelement(qn("a:buChar"), {"char": BULLETS[p.level]}))
+    indent = -int(14 * EMU_PER_PT) if p.level >= 0 else 0
+    bullet = ('<a:buNone/>' if p.level < 0 else
+              f'<a:buFont typeface="Arial"/><a:buChar char="{escape(BULLETS[p.level], QUOTES)}"/>')
+    ppr = (f'<a:pPr algn="{align}" marL="{int(indent_pt(p.level) * EMU_PER_PT)}" indent="{indent}">'
+           f'<a:lnSpc><a:spcPts val="{_centipoints(p.size_pt * theme.size("line_spacing"))}"/></a:lnSpc>'
+           f'<a:spcBef><a:spcPts val="{_centipoints(p.space_before_pt)}"/></a:spcBef>'
+           f'<a:spcAft><a:spcPts val="0"/></a:spcAft>{bullet}</a:pPr>')
+    rpr = (f'<a:rPr sz="{_centipoints(p.size_pt)}" b="{int(p.bold)}" lang="fr-FR"><a:solidFill>'
+           f'<a:srgbClr val="{theme.color(p.color).lstrip("#").upper()}"/></a:solidFill>'
+           f'<a:latin typeface="{escape(theme.settings["fonts"]["pptx_family"], QUOTES)}"/></a:rPr>')
+    return f"<a:p>{ppr}<a:r>{rpr}<a:t>{escape(p.text)}</a:t></a:r></a:p>"
+
+
+def _centipoints(points: float) -> int:
+    """Points as DrawingML hundredths of a point, rounded down as python-pptx's Pt() does."""
+    return int(points * EMU_PER_PT) // 127
 
 
 def _add_chart(pptx_slide: Any, block: ChartBlock) -> None:
@@ -277,10 +259,7 @@ def _add_footer(pptx_slide: Any, number: int, theme: Theme) -> None:
     text = footer["text"]
     if footer["slide_numbers"]:
         block = TextBlock(box, (Paragraph(str(number), theme.size("footer_pt"), -1, False, "muted"),))
-        shape = _textbox(pptx_slide, box)
-        _fill_text(shape, block, theme)
-        from pptx.enum.text import PP_ALIGN
-        shape.text_frame.paragraphs[0].alignment = PP_ALIGN.RIGHT
+        _fill_text(_textbox(pptx_slide, box), block, theme, align="r")
     if text:
         left = Box(box.x, box.y, box.w * 3 // 4, box.h)
         _fill_text(_textbox(pptx_slide, left),
