@@ -548,13 +548,15 @@ def _evidence_markers(ax: Any, canvas: _Canvas, dated: list[Study], scale: float
     offsets = _same_year_offsets(dated)
     above = _labels_above(dated, offsets)
     by_key = {c.key: c for c in canvas.dataset.categories}
+    groups: dict[tuple[str, str], list[Study]] = {}  # one collection per colour and shape: fast on long lists
     for study in dated:
+        groups.setdefault((study.category, DESIGN_MARKERS.get(study.design, "o")), []).append(study)
+    for (category, marker), group in groups.items():
+        ax.scatter([s.year for s in group], [rows[category] + offsets[s.key] for s in group],
+                   s=[s.patients * scale for s in group], marker=marker, color=canvas.colour(by_key[category]),
+                   alpha=0.75, edgecolors="white", linewidths=0.8, zorder=3)
+    for study in dated if len(dated) <= MAX_NAMED else ():
         y = rows[study.category] + offsets[study.key]
-        ax.scatter([study.year], [y], s=study.patients * scale, marker=DESIGN_MARKERS.get(study.design, "o"),
-                   color=canvas.colour(by_key[study.category]), alpha=0.75, edgecolors="white",
-                   linewidths=0.8, zorder=3)
-        if len(dated) > MAX_NAMED:
-            continue
         shift = (study.patients * scale) ** 0.5 * 0.71 + 1.5  # half-diagonal of a diamond marker
         ax.annotate(study.first_author, (study.year, y), xytext=(0, shift if above[study.key] else -shift),
                     textcoords="offset points", ha="center", va="bottom" if above[study.key] else "top",
@@ -654,11 +656,13 @@ def _lc_vs_eqd2(canvas: _Canvas) -> tuple[Any, str]:
     figure = _figure(canvas, bottom=0.09)
     ax = figure.add_subplot()
     by_key = {c.key: c for c in canvas.dataset.categories}
+    groups: dict[tuple[str, bool], list[tuple[Study, float]]] = {}  # one line of markers per colour and fill
     for study, dose in points:
-        colour = canvas.colour(by_key[study.category])
-        five = study.local_control.years == POOLED_HORIZON_YEARS
-        ax.plot([dose], [study.local_control.pct], "o", ms=9, color=colour, mfc=colour if five else "white",
-                mew=1.8, zorder=3 if five else 4)
+        groups.setdefault((study.category, study.local_control.years == POOLED_HORIZON_YEARS), []).append((study, dose))
+    for (category, five), group in groups.items():
+        colour = canvas.colour(by_key[category])
+        ax.plot([d for _, d in group], [s.local_control.pct for s, _ in group], "o", ms=9, color=colour,
+                mfc=colour if five else "white", mew=1.8, zorder=3 if five else 4)
     _eqd2_axes(ax, canvas, points)
     if len(points) <= MAX_NAMED:
         _eqd2_labels(ax, canvas, points)
