@@ -106,8 +106,8 @@ def figures_and_charts(dataset: Dataset, theme: Theme, out: Path, formats: tuple
         category_figures = known if known is not None else figures(dataset)
         reused |= _reused_charts(dataset, theme, out, category_figures, images,
                                  tuple(k for k in KEYS if k not in ready))
-        drawing.dispatch(category_figures, tuple(k for k in KEYS if k not in reused and k not in early))
         on_figures(category_figures)
+        drawing.dispatch(category_figures, tuple(k for k in KEYS if k not in reused and k not in early))
         drawn = drawing.finish()
     finally:
         drawing.close()

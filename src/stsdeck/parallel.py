@@ -39,8 +39,8 @@ def _fork_pool(workers: int) -> Any:
 
 class ChartDrawing:
     """Charts drawn in a second process (with two cores) from the start, while this one goes on; the
-    charts that need the figures are drawn in that process too when it had at most one chart to draw
-    (it has matplotlib loaded by then), else here; `finish` gathers them all."""
+    charts that need the figures are drawn in that process too (it has matplotlib loaded by then)
+    when it had at most one chart to draw or is done with them, else here; `finish` gathers them all."""
 
     def __init__(self, dataset: Dataset, theme: Theme, keys: tuple[str, ...], formats: tuple[str, ...]) -> None:
         self.dataset, self.theme, self.formats = dataset, theme, formats
@@ -54,7 +54,7 @@ class ChartDrawing:
     def dispatch(self, category_figures: tuple[Any, ...], keys: tuple[str, ...]) -> None:
         """Hand the charts of `keys`, which need the figures, to the second process or keep them here."""
         here = tuple(k for k in KEYS if k in keys or k in self.deferred)
-        if here and self.pool is not None and self.light:
+        if here and self.pool is not None and (self.light or all(future.done() for future in self.early)):
             self.early.append(self.pool.submit(draw_charts_of, self.dataset, self.theme, here, category_figures,
                                                self.formats))
             here = ()
