@@ -20,7 +20,14 @@ class FontMetrics:
 
     def width_pt(self, text: str, size_pt: float) -> float:
         """Width of `text` at `size_pt`, in points."""
-        units = sum(self.advances.get(ch, self.fallback) for ch in text)
+        return self.points(self.units(text), size_pt)
+
+    def units(self, text: str) -> int:
+        """Advance width of `text`, in font units (exact: widths add up)."""
+        return sum(self.advances.get(ch, self.fallback) for ch in text)
+
+    def points(self, units: int, size_pt: float) -> float:
+        """`units` at `size_pt`, in points, measured a little wide."""
         return units * size_pt / self.units_per_em * SAFETY
 
 
@@ -46,27 +53,30 @@ def wrap(text: str, width_pt: float, size_pt: float, font: FontMetrics) -> list[
 
 def _wrap_paragraph(paragraph: str, width_pt: float, size_pt: float, font: FontMetrics) -> list[str]:
     lines: list[str] = []
-    line = ""
+    line, line_units = "", 0
+    space = font.units(" ")
     for word in paragraph.split(" "):
-        candidate = f"{line} {word}" if line else word
-        if font.width_pt(candidate, size_pt) <= width_pt:
-            line = candidate
+        word_units = font.units(word)
+        candidate_units = line_units + space + word_units if line else word_units
+        if font.points(candidate_units, size_pt) <= width_pt:
+            line, line_units = (f"{line} {word}" if line else word), candidate_units
             continue
         if line:
             lines.append(line)
         pieces = _split_word(word, width_pt, size_pt, font)
         lines += pieces[:-1]
-        line = pieces[-1]
+        line, line_units = pieces[-1], font.units(pieces[-1])
     lines.append(line)
     return lines
 
 
 def _split_word(word: str, width_pt: float, size_pt: float, font: FontMetrics) -> list[str]:
     """A word longer than the line, cut character by character as renderers do."""
-    pieces, piece = [], ""
+    pieces, piece, piece_units = [], "", 0
     for char in word:
-        if piece and font.width_pt(piece + char, size_pt) > width_pt:
+        char_units = font.units(char)
+        if piece and font.points(piece_units + char_units, size_pt) > width_pt:
             pieces.append(piece)
-            piece = ""
-        piece += char
+            piece, piece_units = "", 0
+        piece, piece_units = piece + char, piece_units + char_units
     return pieces + [piece]
