@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -17,14 +17,18 @@ class FontMetrics:
     units_per_em: int
     advances: dict[str, int]
     fallback: int
+    widths: dict[str, int] = field(default_factory=dict, compare=False, repr=False)  # memo of units()
 
     def width_pt(self, text: str, size_pt: float) -> float:
         """Width of `text` at `size_pt`, in points."""
         return self.points(self.units(text), size_pt)
 
     def units(self, text: str) -> int:
-        """Advance width of `text`, in font units (exact: widths add up)."""
-        return sum(self.advances.get(ch, self.fallback) for ch in text)
+        """Advance width of `text`, in font units (exact: widths add up); words are remembered."""
+        known = self.widths.get(text)
+        if known is None:
+            known = self.widths[text] = sum(self.advances.get(ch, self.fallback) for ch in text)
+        return known
 
     def points(self, units: int, size_pt: float) -> float:
         """`units` at `size_pt`, in points, measured a little wide."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 NBSP = "\u00a0"
 UNITS = r"(?:%|Gy|cm|mm|mg|g|ans?|mois|sem|j|h|f|fractions?|patients|études?)"
@@ -26,6 +27,7 @@ RULES = (
 )
 
 
+@lru_cache(maxsize=65536)
 def french(text: str) -> str:
     """`text` with French typographic spacing; words are never changed."""
     text = re.sub(r"[ ]{2,}", " ", text)
