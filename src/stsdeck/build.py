@@ -107,7 +107,8 @@ def figures_and_charts(dataset: Dataset, theme: Theme, out: Path, formats: tuple
         reused |= _reused_charts(dataset, theme, out, category_figures, images,
                                  tuple(k for k in KEYS if k not in ready))
         on_figures(category_figures)
-        drawing.dispatch(category_figures, tuple(k for k in KEYS if k not in reused and k not in early))
+        drawing.dispatch(category_figures, tuple(k for k in KEYS if k not in reused and k not in early),
+                         waited=known is None)
         drawn = drawing.finish()
     finally:
         drawing.close()

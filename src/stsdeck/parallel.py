@@ -51,10 +51,12 @@ class ChartDrawing:
         self.early = [self.pool.submit(draw_charts_of, dataset, theme, keys, (), formats)] if self.pool else []
         self.light = len(keys) <= 1
 
-    def dispatch(self, category_figures: tuple[Any, ...], keys: tuple[str, ...]) -> None:
-        """Hand the charts of `keys`, which need the figures, to the second process or keep them here."""
+    def dispatch(self, category_figures: tuple[Any, ...], keys: tuple[str, ...], waited: bool) -> None:
+        """Hand the charts of `keys` to the second process or keep them here. After a wait for the
+        figures (`waited`), a second process with at most one chart has had time to load matplotlib."""
         here = tuple(k for k in KEYS if k in keys or k in self.deferred)
-        if here and self.pool is not None and (self.light or all(future.done() for future in self.early)):
+        busy = not all(future.done() for future in self.early)
+        if here and self.pool is not None and (not busy or (waited and self.light)):
             self.early.append(self.pool.submit(draw_charts_of, self.dataset, self.theme, here, category_figures,
                                                self.formats))
             here = ()
