@@ -119,3 +119,25 @@ def test_a_hung_renderer_is_stopped_and_nothing_is_written(small: Path, out: Pat
     assert err == ["erreur : rendu PDF interrompu : toujours en cours après 2 s ; les fichiers précédents sont conservés"]
     assert visible(out) == PREVIOUS
 
+
+
+def test_a_build_failing_while_pdf_chunks_render_stops_its_workers(data_copy: Path, out: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    """The text slides' PDF starts before the charts are drawn; a chart label that cannot be filled
+    in fails the build then: the workers are stopped at once and the error reads as written."""
+    import multiprocessing
+
+    monkeypatch.setattr("stsdeck.render.pdf.render_chunk", hang)
+    labels = data_copy / "charts.yaml"
+    labels.write_text(labels.read_text(encoding="utf-8").replace(
+        'grades hétérogènes selon les études"', 'grades hétérogènes selon les études {zzz}"'), encoding="utf-8")
+    start = time.monotonic()
+    code, err = build_cli(BuildConfig(data_copy, out), capsys)
+    assert code == 1 and time.monotonic() - start < 30
+    assert "data/charts.yaml: zzz: libellé manquant, ou champ entre accolades inconnu" in "\n".join(err)
+    deadline = time.monotonic() + 10
+    while multiprocessing.active_children() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert multiprocessing.active_children() == []
+    assert visible(out) == PREVIOUS

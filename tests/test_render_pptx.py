@@ -119,3 +119,26 @@ def test_charts_are_pictures_with_their_alt_text(built: dict[str, Path]) -> None
         alt = picture._element.nvPicPr.cNvPr.get("descr")
         assert alt and len(alt) > 40
         assert picture.image.dpi[0] >= 200 or picture.image.px_width / (picture.width / 914400) >= 199
+
+
+def test_text_is_escaped_control_characters_kept_and_an_empty_block_keeps_one_paragraph() -> None:
+    """Text boxes are written as DrawingML strings: markup is escaped, a control character (which
+    XML cannot hold) is written as python-pptx writes it, and an empty block still has its <a:p/>."""
+    import io
+    import zipfile
+
+    from stsdeck.render.pptx import render_pptx
+    from stsdeck.slides import Deck, Paragraph, Slide, TextBlock
+    from stsdeck.themes import load_theme
+
+    theme = load_theme()
+    box = theme.box("content")
+    slides = (Slide("text", "Titre & <sous-titre>", (TextBlock(box, (Paragraph("a\vb « c » & d < e", 18),)),)),
+              Slide("text", "Vide", (TextBlock(box, ()),)))
+    data = render_pptx(Deck("t", "s", ("A",), "2026-01-01", "d", slides), theme)
+    prs = Presentation(io.BytesIO(data))
+    texts = [[shape.text_frame.text for shape in slide.shapes if shape.has_text_frame] for slide in prs.slides]
+    assert texts[0][:2] == ["Titre & <sous-titre>", "a_x000B_b « c » & d < e"]
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        empty = package.read("ppt/slides/slide2.xml").decode("utf-8")
+    assert '<a:lstStyle/><a:p/></p:txBody>' in empty

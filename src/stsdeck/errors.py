@@ -33,6 +33,10 @@ class DataError(StsdeckError):
         self.problems = tuple(sorted(problems))
         super().__init__("\n".join(str(p) for p in self.problems))
 
+    def __reduce__(self) -> tuple[type, tuple[tuple[Problem, ...]]]:
+        """Rebuilt from its problems when it comes back from a worker process."""
+        return DataError, (self.problems,)
+
 
 class TemplateError(StsdeckError):
     """A template lacks what the build needs, or is unreadable."""

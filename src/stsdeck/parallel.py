@@ -30,6 +30,15 @@ def draw_charts_of(dataset: Dataset, theme: Theme, keys: tuple[str, ...], catego
     return draw(dataset, theme, keys, category_figures, formats) if keys else ()
 
 
+def stop(pool: Any, futures: list[Any]) -> None:
+    """Shut `pool` down; workers still busy with one of `futures` (a build that failed or timed out
+    meanwhile) are killed, so that nothing outlives the build or holds its output folder."""
+    if any(not future.done() for future in futures):
+        for process in list((getattr(pool, "_processes", None) or {}).values()):
+            process.kill()
+    pool.shutdown(wait=False, cancel_futures=True)
+
+
 def _fork_pool(workers: int) -> Any:
     from concurrent.futures import ProcessPoolExecutor
     from multiprocessing import get_context
@@ -72,7 +81,7 @@ class ChartDrawing:
 
     def close(self) -> None:
         if self.pool is not None:
-            self.pool.shutdown(wait=False, cancel_futures=True)
+            stop(self.pool, self.early)
             self.pool = None
 
 
@@ -91,9 +100,9 @@ class PdfCache:
 class PdfChunks:
     """The deck's PDF, chunk by chunk: a chunk whose HTML is in the cache is reused, the others are
     rendered in worker processes (at least one, so that the timeout always applies), some started
-    early with `submit`, the rest by `finish`. Two workers, forked once WeasyPrint is loaded here,
-    when there are at least MANY chunks to render at the first call; else one, which loads it itself
-    while this process goes on."""
+    early with `submit`, the rest by `finish`. One worker per core, forked once WeasyPrint is loaded
+    here, when there are at least MANY chunks to render at the first call; else one, which loads it
+    itself while this process goes on."""
 
     MANY = 3
 
@@ -153,7 +162,7 @@ class PdfChunks:
         if not self.queued:
             return
         if self.pool is None:
-            workers = min(cores(), 2) if len(self.queued) >= self.MANY else 1
+            workers = cores() if len(self.queued) >= self.MANY else 1
             if workers > 1:
                 import weasyprint  # noqa: F401  (loaded once, here: the workers forked below start with it)
             self.pool, self.started = _fork_pool(workers), time.monotonic()
@@ -170,13 +179,12 @@ class PdfChunks:
         left = max(0.0, self.timeout_s - (time.monotonic() - self.started))
         _, late = wait(list(self.pending.values()), timeout=left)
         if late:
-            for process in list(getattr(self.pool, "_processes", {}).values()):
-                process.kill()
+            self.close()
             raise RenderError(f"rendu PDF interrompu : toujours en cours après {self.timeout_s:g} s ; "
                               "les fichiers précédents sont conservés")
         return {key: future.result() for key, future in self.pending.items()}
 
     def close(self) -> None:
         if self.pool is not None:
-            self.pool.shutdown(wait=False, cancel_futures=True)
+            stop(self.pool, list(self.pending.values()))
             self.pool = None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from xml.sax.saxutils import escape
 from typing import Any
 
@@ -17,6 +18,7 @@ BULLETS = {0: "•", 1: "–"}
 MAX_PROPERTY = 255  # characters python-pptx accepts in a core property
 DRAWINGML = "http://schemas.openxmlformats.org/drawingml/2006/main"
 QUOTES = {'"': "&quot;"}
+CONTROL = re.compile("[\x00-\x08\x0B-\x1F]")
 APP_XML = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
            b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
            b"<Application>stsdeck</Application></Properties>")
@@ -176,7 +178,7 @@ def _fill_text(shape: Any, block: TextBlock, theme: Theme, align: str = "l") -> 
     body = frame._txBody
     for old in body.p_lst:
         body.remove(old)
-    paragraphs = "".join(_paragraph_xml(p, theme, align) for p in block.paragraphs)
+    paragraphs = "".join(_paragraph_xml(p, theme, align) for p in block.paragraphs) or "<a:p/>"  # never none
     for paragraph in parse_xml(f'<a:ps xmlns:a="{DRAWINGML}">{paragraphs}</a:ps>'):
         body.append(paragraph)
 
@@ -195,7 +197,13 @@ def _paragraph_xml(p: Paragraph, theme: Theme, align: str) -> str:
     rpr = (f'<a:rPr sz="{_centipoints(p.size_pt)}" b="{int(p.bold)}" lang="fr-FR"><a:solidFill>'
            f'<a:srgbClr val="{theme.color(p.color).lstrip("#").upper()}"/></a:solidFill>'
            f'<a:latin typeface="{escape(theme.settings["fonts"]["pptx_family"], QUOTES)}"/></a:rPr>')
-    return f"<a:p>{ppr}<a:r>{rpr}<a:t>{escape(p.text)}</a:t></a:r></a:p>"
+    return f"<a:p>{ppr}<a:r>{rpr}<a:t>{xml_text(p.text)}</a:t></a:r></a:p>"
+
+
+def xml_text(text: str) -> str:
+    """`text` for an <a:t> element: markup escaped, and control characters as python-pptx writes
+    them (a vertical tab as "_x000B_"), since XML cannot hold them."""
+    return escape(CONTROL.sub(lambda match: f"_x{ord(match.group()):04X}_", text))
 
 
 def _centipoints(points: float) -> int:
@@ -246,7 +254,7 @@ def _row_xml(texts: tuple[str, ...], row: int, height: int, block: TableBlock, t
            '</a:lnSpc><a:spcBef><a:spcPts val="0"/></a:spcBef><a:spcAft><a:spcPts val="0"/></a:spcAft><a:buNone/></a:pPr>')
     cells = "".join(
         '<a:tc><a:txBody><a:bodyPr/><a:lstStyle/>'
-        + "".join(f"<a:p>{ppr}<a:r>{run}<a:t>{escape(line)}</a:t></a:r></a:p>" for line in text.split("\n"))
+        + "".join(f"<a:p>{ppr}<a:r>{run}<a:t>{xml_text(line)}</a:t></a:r></a:p>" for line in text.split("\n"))
         + f'</a:txBody><a:tcPr marL="{mx}" marR="{mx}" marT="{my}" marB="{my}" anchor="{anchor}">'
         f'<a:solidFill><a:srgbClr val="{theme.color(fill).lstrip("#")}"/></a:solidFill></a:tcPr></a:tc>'
         for text in texts)
