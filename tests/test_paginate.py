@@ -105,3 +105,12 @@ def test_a_bullet_moves_with_its_sub_bullets_to_the_next_slide() -> None:
     pages = paginate_paragraphs([*bullets, *subs], box, m)
     assert [[p.text for p in page] for page in pages] == [
         ["Puce 0", "Puce 1", "Puce 2"], ["Puce 3", "Sous-puce 0", "Sous-puce 1"]]
+
+
+def test_remembered_word_widths_are_bounded_and_exact(monkeypatch) -> None:
+    from stsdeck import measure
+
+    font = measure.FontMetrics(1000, {"a": 500, "b": 600}, 700)
+    monkeypatch.setattr(measure, "MEMO_LIMIT", 3)
+    assert [font.units(w) for w in ("a", "ab", "abc", "ba", "a")] == [500, 1100, 1800, 1100, 500]
+    assert len(font.widths) <= 3

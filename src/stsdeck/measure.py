@@ -7,6 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 
 EMU_PER_PT = 12700
+MEMO_LIMIT = 200_000  # words whose widths are remembered
 SAFETY = 1.04  # renderers differ in kerning and rounding: measure a little wide
 
 
@@ -27,6 +28,8 @@ class FontMetrics:
         """Advance width of `text`, in font units (exact: widths add up); words are remembered."""
         known = self.widths.get(text)
         if known is None:
+            if len(self.widths) >= MEMO_LIMIT:  # a long --watch session: start afresh
+                self.widths.clear()
             known = self.widths[text] = sum(self.advances.get(ch, self.fallback) for ch in text)
         return known
 
