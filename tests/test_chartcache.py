@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from stsdeck.chartcache import IDENTITY, chart_name, draw, figures_name
+from stsdeck.chartcache import IDENTITY, chart_names, draw, figures_name
 from stsdeck.charts import CHART_FIELDS, KEYS
 from stsdeck.model import Dataset, Study
 from stsdeck.synthesize import FIGURE_FIELDS, figures
@@ -76,7 +76,7 @@ def test_a_chart_does_not_move_when_fields_it_does_not_declare_change(dataset: D
     assert other.studies != dataset.studies
     (before,), (after,) = (draw(d, theme, (key,), category_figures) for d in (dataset, other))
     assert (after.png, after.svg, after.alt) == (before.png, before.svg, before.alt)
-    assert chart_name(other, theme, key, category_figures) == chart_name(dataset, theme, key, category_figures)
+    assert chart_names(other, theme, (key,), category_figures) == chart_names(dataset, theme, (key,), category_figures)
 
 
 def test_figures_do_not_move_when_fields_they_do_not_declare_change(dataset: Dataset) -> None:
@@ -91,4 +91,4 @@ def test_a_declared_field_changes_the_chart_key(dataset: Dataset, key: str) -> N
     category_figures = figures(dataset)
     for field in CHART_FIELDS[key]:
         other = with_other_fields_changed(dataset, tuple(f for f in CHART_FIELDS[key] if f != field))
-        assert chart_name(other, theme, key, category_figures) != chart_name(dataset, theme, key, category_figures), field
+        assert chart_names(other, theme, (key,), category_figures) != chart_names(dataset, theme, (key,), category_figures), field

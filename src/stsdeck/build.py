@@ -66,20 +66,20 @@ def check(data: Path, strict: bool = False) -> Report:
     return Report(len(dataset.studies), warnings)
 
 
-def render(deck: Deck, theme: Theme, formats: tuple[str, ...], pdf: PdfChunks | None = None
+def render(deck: Deck, theme: Theme, formats: tuple[str, ...], pdf: PdfChunks | None
            ) -> tuple[dict[str, bytes], set[str]]:
     """Every requested output as bytes (new PDF chunks for the cache included), and the cache files
-    the PDF is made of. The PDF chunks (some already started in `pdf`, others reused from its cache)
-    render in worker processes while this process renders the PPTX."""
+    the PDF is made of. The PDF chunks (some already started in `pdf`, which is None when no PDF is
+    asked for, others reused from its cache) render in worker processes while this process renders
+    the PPTX."""
     from .render.pptx import render_pptx
 
     outputs: dict[str, bytes] = {}
     pptx = lambda: outputs.update({f"{deck.slug}.pptx": render_pptx(deck, theme)} if "pptx" in formats else {})  # noqa: E731
-    if "pdf" not in formats:
+    if pdf is None:
         pptx()
         return outputs, set()
-    chunks = pdf or PdfChunks(theme, 600.0, None)
-    outputs[f"{deck.slug}.pdf"], fresh, used = chunks.finish(deck, pptx)
+    outputs[f"{deck.slug}.pdf"], fresh, used = pdf.finish(deck, pptx)
     return outputs | fresh, used
 
 
@@ -90,22 +90,25 @@ def figures_and_charts(dataset: Dataset, theme: Theme, out: Path, formats: tuple
     (charts that do not read the figures are drawn in a second process while statsmodels computes
     them); with the new cache files to write, and the names of all those in use. `on_figures` runs
     as soon as the figures are known, before the remaining charts are drawn."""
-    from .chartcache import cached_figures, chart_name, encode_chart, encode_figures, figures_name
+    from .chartcache import cached_figures, chart_names, encode_chart, encode_figures, figures_name
     from .charts import KEYS, USES_FIGURES
     from .parallel import ChartDrawing
     from .synthesize import figures
 
     images = tuple(image for image, output in (("png", "pptx"), ("svg", "pdf")) if output in formats)
-    known = cached_figures(dataset, out)
+    figures_file = figures_name(dataset)
+    known = cached_figures(out / figures_file)
     ready = KEYS if known is not None else tuple(k for k in KEYS if k not in USES_FIGURES)
-    reused = _reused_charts(dataset, theme, out, known or (), images, ready)
+    names = chart_names(dataset, theme, ready, known or ())
+    reused = _reused_charts(out, names, images)
     missing = tuple(k for k in ready if k not in reused)
     early = missing[1::2] if known is not None else missing
     drawing = ChartDrawing(dataset, theme, early, images)
     try:
         category_figures = known if known is not None else figures(dataset)
-        reused |= _reused_charts(dataset, theme, out, category_figures, images,
-                                 tuple(k for k in KEYS if k not in ready))
+        later = chart_names(dataset, theme, tuple(k for k in KEYS if k not in ready), category_figures)
+        names |= later
+        reused |= _reused_charts(out, later, images)
         on_figures(category_figures)
         drawing.dispatch(category_figures, tuple(k for k in KEYS if k not in reused and k not in early),
                          waited=known is None)
@@ -113,10 +116,9 @@ def figures_and_charts(dataset: Dataset, theme: Theme, out: Path, formats: tuple
     finally:
         drawing.close()
     charts = tuple({**reused, **drawn}[key] for key in KEYS)
-    names = {c.key: chart_name(dataset, theme, c.key, category_figures) for c in charts}
-    fresh = {names[c.key]: encode_chart(c) for c in charts if c.key in drawn}
-    fresh |= {} if known is not None else {figures_name(dataset): encode_figures(category_figures)}
-    return category_figures, charts, fresh, {figures_name(dataset), *names.values()}
+    fresh = {names[key]: encode_chart(chart) for key, chart in drawn.items()}
+    fresh |= {} if known is not None else {figures_file: encode_figures(category_figures)}
+    return category_figures, charts, fresh, {figures_file, *names.values()}
 
 
 def _lay_out(dataset: Dataset, theme: Theme, category_figures: tuple[CategoryFigures, ...],
@@ -132,13 +134,12 @@ def _lay_out(dataset: Dataset, theme: Theme, category_figures: tuple[CategoryFig
     return deck
 
 
-def _reused_charts(dataset: Dataset, theme: Theme, out: Path, category_figures: tuple[CategoryFigures, ...],
-                   images: tuple[str, ...], keys: tuple[str, ...]) -> dict[str, Chart]:
-    """The charts of `keys` whose cache entry matches their inputs and holds the images asked for."""
-    from .chartcache import cached_chart, chart_name
+def _reused_charts(out: Path, names: dict[str, str], images: tuple[str, ...]) -> dict[str, Chart]:
+    """The charts whose cache file (in `names`, by chart) exists and holds the images asked for."""
+    from .chartcache import cached_chart
 
-    found = {k: cached_chart(out / chart_name(dataset, theme, k, category_figures), images) for k in keys}
-    return {k: chart for k, chart in found.items() if chart is not None}
+    found = {key: cached_chart(out / name, images) for key, name in names.items()}
+    return {key: chart for key, chart in found.items() if chart is not None}
 
 
 def build(config: BuildConfig) -> Report:

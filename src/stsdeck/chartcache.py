@@ -38,15 +38,21 @@ def figures_name(dataset: Dataset) -> str:
     return f"{CACHE_DIR}/figures-{_hash([values, categories, code_digest()])}.json"
 
 
-def chart_name(dataset: Dataset, theme: Theme, key: str, category_figures: tuple[CategoryFigures, ...]) -> str:
-    """Cache file of chart `key`: the study fields it draws, its labels, the look, the code, and the
-    figures if it reads them. A study edit redraws only the charts that show what changed."""
-    values = [_values(s, CHART_FIELDS[key]) for s in dataset.studies]
+def chart_names(dataset: Dataset, theme: Theme, keys: tuple[str, ...],
+                category_figures: tuple[CategoryFigures, ...]) -> dict[str, str]:
+    """Cache file of each chart of `keys`: the study fields it draws, the labels, the look, the code,
+    and the figures if it reads them. A study edit redraws only the charts that show what changed."""
     categories = [(c.key, c.short_title) for c in dataset.categories]
     fonts = [digest(theme.font_file(face).read_bytes()) for face in ("regular", "bold")]
     look = (theme.settings["colors"], theme.settings["boxes"]["content"], fonts)
-    shown = [dataclasses.asdict(f) for f in category_figures] if key in USES_FIGURES else None
-    return f"{CACHE_DIR}/chart-{_hash([key, values, categories, dataset.chart_labels, look, code_digest(), shown])}.json"
+    shared = [categories, dataset.chart_labels, look, code_digest()]
+    shown = [dataclasses.asdict(f) for f in category_figures]
+
+    def name(key: str) -> str:
+        values = [_values(s, CHART_FIELDS[key]) for s in dataset.studies]
+        return f"{CACHE_DIR}/chart-{_hash([key, values, shared, shown if key in USES_FIGURES else None])}.json"
+
+    return {key: name(key) for key in keys}
 
 
 def encode_figures(category_figures: tuple[CategoryFigures, ...]) -> bytes:
@@ -86,9 +92,9 @@ def decode_figures(data: bytes) -> tuple[CategoryFigures, ...]:
     return tuple(_figures(f) for f in json.loads(data))
 
 
-def cached_figures(dataset: Dataset, out: Path) -> tuple[CategoryFigures, ...] | None:
-    """The figures kept in `out`'s cache for these study values, if any (no statsmodels import)."""
-    data = _read(out / figures_name(dataset))
+def cached_figures(path: Path) -> tuple[CategoryFigures, ...] | None:
+    """The figures kept at `path` (see `figures_name`), if any: no statsmodels import then."""
+    data = _read(path)
     try:
         return None if data is None else decode_figures(data)
     except (ValueError, KeyError, TypeError):
@@ -113,7 +119,7 @@ def computed(dataset: Dataset, theme: Theme, out: Path) -> tuple[tuple[CategoryF
     """The categories' figures and the deck's charts, drawn here (for tests and tools)."""
     from .synthesize import figures
 
-    category_figures = cached_figures(dataset, out) or figures(dataset)
+    category_figures = cached_figures(out / figures_name(dataset)) or figures(dataset)
     return category_figures, draw(dataset, theme, KEYS, category_figures)
 
 

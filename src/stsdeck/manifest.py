@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -34,8 +35,10 @@ def _files(folder: Path, exclude: Path | None = None) -> list[Path]:
     return found
 
 
+@lru_cache(maxsize=1)
 def code_digest() -> str:
-    """Version and hash of stsdeck's own code: a new version redraws and rerenders everything."""
+    """Version and hash of stsdeck's own code (the code this process runs, read once): a new
+    version redraws and rerenders everything."""
     code = "".join(digest(p.read_bytes()) for p in _files(PACKAGE) if p.suffix == ".py")
     return f"{__version__}:{digest(code.encode())}"
 
