@@ -21,6 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from tests.factory import make_dataset  # noqa: E402  (the tests' synthetic dataset generator)
+from stsdeck.resources import EXAMPLE_DATA  # noqa: E402
 
 STSDECK = [sys.executable, "-m", "stsdeck", "build", "--quiet"]
 
@@ -93,7 +94,7 @@ def peer(tmp: Path, repeat: int) -> float | None:
         return None
     from stsdeck.validate import load_dataset
 
-    dataset = load_dataset(ROOT / "data")
+    dataset = load_dataset(EXAMPLE_DATA)
     lines = [f"% {dataset.info.title}", ""]
     for section in (dataset.context,):
         lines += [f"# {section.title}", ""] + [f"- {b.text}" for b in section.bullets] + [""]
@@ -123,7 +124,7 @@ def main() -> None:
     repeat = parser.parse_args().repeat
     tmp = Path(tempfile.mkdtemp(prefix="stsdeck-bench-"))
     data = tmp / "data"
-    shutil.copytree(ROOT / "data", data)
+    shutil.copytree(EXAMPLE_DATA, data)
     results: dict[str, tuple[float, int]] = {}
     fresh = lambda name: lambda i: shutil.rmtree(tmp / f"{name}{i}", ignore_errors=True)  # noqa: E731
     results["construction complète à froid (PPTX + PDF)"] = median_of(

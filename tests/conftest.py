@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 
 from stsdeck.build import BuildConfig, build
+from stsdeck.resources import EXAMPLE_DATA
 
 ROOT = Path(__file__).resolve().parents[1]
-DATA = ROOT / "data"
+DATA = EXAMPLE_DATA
 
 
 @pytest.fixture(scope="session")

@@ -15,7 +15,7 @@ import yaml
 from PIL import Image
 
 from stsdeck.cli import run
-from stsdeck.themes import BUILTIN
+from stsdeck.resources import BUILTIN
 from stsdeck.validate import load_dataset
 
 from .conftest import DATA

@@ -16,13 +16,14 @@ from PIL import Image
 
 from stsdeck import charts as charts_module
 from stsdeck.charts import KEYS, USES_FIGURES, Chart, draw_charts, first_eqd2, number, palette, percent
+from stsdeck.resources import BUILTIN, EXAMPLE_DATA
 from stsdeck.validate import load_dataset
 
 from .factory import make_dataset
 
 ROOT = Path(__file__).resolve().parents[1]
-DATA = ROOT / "data"
-FONT = ROOT / "templates" / "default" / "fonts" / "LiberationSans-Regular.ttf"
+DATA = EXAMPLE_DATA
+FONT = BUILTIN / "default" / "fonts" / "LiberationSans-Regular.ttf"
 WIDTH, HEIGHT = 12.4, 5.6
 NBSP = "\u00a0"
 
@@ -39,7 +40,7 @@ def labels() -> dict:
 
 @pytest.fixture(scope="module")
 def colors() -> dict:
-    theme = yaml.safe_load((ROOT / "templates" / "default" / "theme.yaml").read_text(encoding="utf-8"))
+    theme = yaml.safe_load((BUILTIN / "default" / "theme.yaml").read_text(encoding="utf-8"))
     return theme["colors"]
 
 

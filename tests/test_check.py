@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from stsdeck.cli import run
+from stsdeck.resources import EXAMPLE_DATA
 
 
 def edit(path: Path, old: str, new: str) -> None:
@@ -16,7 +17,7 @@ def edit(path: Path, old: str, new: str) -> None:
 
 
 def test_check_accepts_the_default_data(capsys: pytest.CaptureFixture[str]) -> None:
-    assert run(["check", "--data", str(Path(__file__).parents[1] / "data")]) == 0
+    assert run(["check", "--data", str(EXAMPLE_DATA)]) == 0
     assert capsys.readouterr().out == "Données valides : 26 études.\n"
 
 
@@ -59,7 +60,7 @@ def unacknowledged(data: Path) -> Path:
 
 def test_acknowledged_warnings_are_listed_with_their_reason_and_pass_strict(
         capsys: pytest.CaptureFixture[str]) -> None:
-    data = str(Path(__file__).parents[1] / "data")
+    data = str(EXAMPLE_DATA)
     assert run(["check", "--strict", "--data", data]) == 0
     warnings = capsys.readouterr().err.splitlines()
     assert len(warnings) == 4 and warnings[0] == f"avertissement reconnu ({REASON}) : {FINDING}"

@@ -12,7 +12,7 @@ from stsdeck.errors import Problem
 from stsdeck.model import Bullet
 from stsdeck.validate import load_dataset
 
-DATA = Path(__file__).resolve().parents[1] / "data"
+from .conftest import DATA
 FILE = "data/categories.yaml"
 
 # Checked by hand against data/studies/*.yaml:

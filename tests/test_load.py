@@ -9,7 +9,7 @@ import yaml
 
 from stsdeck import load
 
-DATA = Path(__file__).resolve().parents[1] / "data"
+from .conftest import DATA
 
 
 def test_libyaml_is_used_when_available() -> None:

@@ -14,7 +14,7 @@ from pypdf import PdfReader
 
 import stsdeck.render.pdf as pdf_module
 from stsdeck.build import BuildConfig, build
-from stsdeck.themes import BUILTIN
+from stsdeck.resources import BUILTIN
 
 from .conftest import DATA
 

@@ -13,7 +13,7 @@ from stsdeck.errors import DataError
 from stsdeck.model import CELL_KEYS
 from stsdeck.spreadsheet import export_table, import_table
 
-DATA = Path(__file__).parents[1] / "data"
+from .conftest import DATA
 HEADER = ["fichier", "category", "first_author", "year", "journal", "design", "patients", "r0_pct",
           *(f"cells.{key}" for key in CELL_KEYS)]  # r0_pct is column H, cells.reference column I
 ROW = ["delaney-2003", "split-course", "Delaney", 2003, "Cancer", "phase-2", 48, 85.4,

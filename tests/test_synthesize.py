@@ -14,7 +14,7 @@ from stsdeck.synthesize import (CategoryFigures, Pooled, events_from_pct, figure
                                 outcome_range, pooled_proportion, wilson_interval)
 from stsdeck.validate import load_dataset
 
-DATA = Path(__file__).resolve().parents[1] / "data"
+from .conftest import DATA
 
 
 @pytest.fixture(scope="module")

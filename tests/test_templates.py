@@ -15,7 +15,8 @@ from stsdeck.assets import POTX_TYPE, PPTX_TYPE
 from stsdeck.build import BuildConfig, build
 from stsdeck.cli import run
 from stsdeck.errors import TemplateError
-from stsdeck.themes import BUILTIN, load_theme
+from stsdeck.resources import BUILTIN
+from stsdeck.themes import load_theme
 
 from .conftest import DATA
 

@@ -1,4 +1,4 @@
-"""Regenerate templates/clinique/{master.pptx,logo.png}: an institution-like master to prove templates.
+"""Regenerate src/stsdeck/templates/clinique/{master.pptx,logo.png}: an institution-like master to prove templates.
 
 The master has French layout names, its own background, band and logo, a leftover slide and
 personal metadata (author, company) that stsdeck must never carry into a built deck.
@@ -19,7 +19,7 @@ from pptx.enum.shapes import MSO_SHAPE
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches
 
-HERE = Path(__file__).resolve().parents[1] / "templates" / "clinique"
+HERE = Path(__file__).resolve().parents[1] / "src" / "stsdeck" / "templates" / "clinique"
 FRENCH_LAYOUTS = ["Diapositive de titre", "Titre et contenu", "Titre de section", "Deux contenus",
                   "Comparaison", "Titre seul", "Vide", "Contenu avec légende", "Image avec légende",
                   "Titre et texte vertical", "Titre vertical et texte"]

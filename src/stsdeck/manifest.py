@@ -10,11 +10,10 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .themes import BUILTIN
+from .resources import BUILTIN, PACKAGE
 
 MANIFEST = ".stsdeck-manifest.json"
 CACHE_DIR = ".stsdeck-cache"  # charts and PDF chunks kept between builds, inside the output folder
-PACKAGE = Path(__file__).resolve().parent
 BUILTIN_DEFAULT = BUILTIN / "default"
 
 

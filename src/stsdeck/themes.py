@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from .errors import TemplateError
+from .resources import BUILTIN
 
-BUILTIN = Path(__file__).resolve().parents[2] / "templates"  # the repository's templates/ (editable install)
 EMU_PER_INCH = 914400
 THEME_FILE = "theme.yaml"
 

@@ -7,7 +7,8 @@ from typing import Any
 
 from ..measure import EMU_PER_PT
 from ..slides import ChartBlock, Deck, TableBlock
-from ..themes import BUILTIN, Box, Theme
+from ..resources import BUILTIN
+from ..themes import Box, Theme
 
 TEMPLATE = "deck.html.j2"
 

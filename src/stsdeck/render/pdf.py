@@ -124,6 +124,6 @@ def joined(parts: list[bytes]) -> bytes:
 
 def theme_roots(theme: Theme) -> tuple[Path, ...]:
     """Folders the PDF may read from: the template, those it extends, and the built-in default."""
-    from ..themes import BUILTIN
+    from ..resources import BUILTIN
 
     return (*theme.folders, BUILTIN / "default")
