@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import re
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -15,34 +11,14 @@ from stsdeck.build import BuildConfig, build
 from stsdeck.themes import load_theme
 
 from .factory import make_dataset
-
-needs_office = pytest.mark.skipif(
-    not shutil.which("soffice") and not os.environ.get("CI"), reason="LibreOffice absent (installé par .ci/run)")
-WORD = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>')
-PAGE = re.compile(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', re.S)
-
-
-def convert(pptx: Path, tmp: Path) -> Path:
-    """PPTX -> PDF with LibreOffice headless, in a private profile."""
-    profile = (tmp / "lo-profile").as_uri()
-    subprocess.run(["soffice", f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf",
-                    "--outdir", str(tmp), str(pptx)], check=True, capture_output=True, timeout=240)
-    return tmp / (pptx.stem + ".pdf")
-
-
-def pages(pdf: Path) -> list[tuple[float, float, list[tuple[float, float, float, float, str]]]]:
-    """Every page's size and words with their boxes, from pdftotext -bbox."""
-    html = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], check=True, capture_output=True,
-                          text=True).stdout
-    return [(float(w), float(h), [(*map(float, m[:4]), m[4]) for m in WORD.findall(body)])
-            for w, h, body in PAGE.findall(html)]
+from .rendering import needs_office, office_pdf, pages
 
 
 def assert_rendered_within(pptx: Path, tmp: Path) -> None:
     """One page per slide; words inside the page, content words above the footer."""
     theme = load_theme()
     content_bottom = (theme.box("content").y + theme.box("content").h) / 12700
-    rendered = pages(convert(pptx, tmp))
+    rendered = pages(office_pdf(pptx, tmp))
     assert len(rendered) == len(Presentation(pptx).slides)
     for number, (width, height, words) in enumerate(rendered, 1):
         assert words, number
