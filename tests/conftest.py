@@ -28,3 +28,11 @@ def data_copy(tmp_path: Path) -> Path:
     target = tmp_path / "data"
     shutil.copytree(DATA, target)
     return target
+
+
+@pytest.fixture(scope="session")
+def office_rendering(built: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The default deck's PPTX as LibreOffice renders it (a PDF), converted once per test session."""
+    from .rendering import office_pdf
+
+    return office_pdf(built["pptx"], tmp_path_factory.mktemp("office"))
