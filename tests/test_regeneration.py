@@ -94,7 +94,7 @@ def test_a_build_killed_midway_leaves_the_previous_outputs_valid(data_copy: Path
 
 def test_two_parallel_builds_into_one_folder(data_copy: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
-    command = [*STSDECK, "build", "--quiet", "--data", str(data_copy), "--out", str(out)]
+    command = [*STSDECK, "build", "--data", str(data_copy), "--out", str(out)]
     children = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
                 for _ in range(2)]
     outputs = [child.communicate(timeout=240) for child in children]

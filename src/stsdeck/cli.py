@@ -8,7 +8,10 @@ from pathlib import Path
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from . import __version__
 from .errors import DataError, Problem, StsdeckError
+from .frenchargs import FrenchParser
+from .notices import third_party_notices
 
 if TYPE_CHECKING:
     from .build import BuildConfig
@@ -16,34 +19,45 @@ if TYPE_CHECKING:
 
 def parser() -> argparse.ArgumentParser:
     """The stsdeck argument parser, in French."""
-    p = argparse.ArgumentParser(prog="stsdeck", description="Diaporama de congrès à partir des données d'études.")
+    p = FrenchParser(prog="stsdeck", description="Diaporama de congrès à partir des données d'études.")
+    p.add_argument("--version", action="version", version=f"stsdeck {__version__}",
+                   help="afficher la version de stsdeck et quitter")
     sub = p.add_subparsers(dest="command", required=True, metavar="commande")
+    project = sub.add_parser("new", help="créer le dossier d'une revue (données, modèles, CI, éditeur)")
+    project.add_argument("folder", type=Path, metavar="DOSSIER", help="dossier à créer (nouveau ou vide)")
+    project.add_argument("--example", action="store_true",
+                         help="y copier la revue d'exemple complète (RT-CT des sarcomes) au lieu d'un squelette")
+    project.add_argument("--stsdeck", dest="requirement", metavar="EXIGENCE", default=None,
+                         help="d'où la CI du projet installe stsdeck (exigence pip : URL git, roue, nom==version ; "
+                              "défaut : d'où vient ce stsdeck)")
     b = sub.add_parser("build", help="construire le PPTX et le PDF")
-    b.add_argument("--data", type=Path, default=Path("data"), help="dossier de données (défaut : data/)")
-    b.add_argument("--out", type=Path, default=Path("build"), help="dossier de sortie (défaut : build/)")
+    b.add_argument("--data", type=Path, default=Path("data"), metavar="DOSSIER", help="dossier de données (défaut : data/)")
+    b.add_argument("--out", type=Path, default=Path("build"), metavar="DOSSIER", help="dossier de sortie (défaut : build/)")
     b.add_argument("--format", choices=("pptx", "pdf", "all"), default="all", help="format(s) à produire")
-    b.add_argument("--template", default=None, help="nom ou dossier du modèle (défaut : modèle intégré)")
-    b.add_argument("--quiet", action="store_true", help="n'afficher que les erreurs et avertissements")
+    b.add_argument("--template", default=None, metavar="MODÈLE",
+                   help="nom ou dossier du modèle (défaut : modèle intégré)")
     b.add_argument("--watch", action="store_true", help="reconstruire à chaque enregistrement d'un fichier")
     c = sub.add_parser("check", help="vérifier les données sans rien écrire")
-    c.add_argument("--data", type=Path, default=Path("data"), help="dossier de données (défaut : data/)")
+    c.add_argument("--data", type=Path, default=Path("data"), metavar="DOSSIER", help="dossier de données (défaut : data/)")
     for command in (b, c):
         command.add_argument("--strict", action="store_true", help="les avertissements deviennent des erreurs")
+        command.add_argument("--quiet", action="store_true", help="n'afficher que les erreurs et avertissements")
     imp = sub.add_parser("import", help="importer un tableur (.xlsx ou .csv) en fichiers YAML d'études")
-    imp.add_argument("source", type=Path, help="tableur : une ligne par étude")
-    imp.add_argument("--into", type=Path, default=Path("data"), help="dossier de données (défaut : data/)")
-    imp.add_argument("--sep", default=None, help="séparateur CSV (défaut : détecté)")
-    imp.add_argument("--encoding", default=None, help="encodage CSV (défaut : UTF-8 puis cp1252)")
+    imp.add_argument("source", type=Path, metavar="TABLEUR", help="tableur : une ligne par étude")
+    imp.add_argument("--into", type=Path, default=Path("data"), metavar="DOSSIER", help="dossier de données (défaut : data/)")
+    imp.add_argument("--sep", default=None, metavar="SÉPARATEUR", help="séparateur CSV (défaut : détecté)")
+    imp.add_argument("--encoding", default=None, metavar="ENCODAGE", help="encodage CSV (défaut : UTF-8 puis cp1252)")
     exp = sub.add_parser("export", help="exporter les études en tableur (.xlsx ou .csv) pour les modifier")
-    exp.add_argument("target", type=Path, help="fichier .xlsx ou .csv à écrire")
-    exp.add_argument("--data", type=Path, default=Path("data"), help="dossier de données (défaut : data/)")
+    exp.add_argument("target", type=Path, metavar="TABLEUR", help="fichier .xlsx ou .csv à écrire")
+    exp.add_argument("--data", type=Path, default=Path("data"), metavar="DOSSIER", help="dossier de données (défaut : data/)")
     t = sub.add_parser("template", help="créer ou vérifier un modèle d'établissement")
     tsub = t.add_subparsers(dest="action", required=True, metavar="action")
     new = tsub.add_parser("new", help="créer templates/NOM/ à partir d'un modèle existant")
-    new.add_argument("name", help="nom du nouveau modèle")
-    new.add_argument("--from", dest="source", default="default", help="modèle de départ (défaut : default)")
+    new.add_argument("name", metavar="NOM", help="nom du nouveau modèle")
+    new.add_argument("--from", dest="source", default="default", metavar="MODÈLE",
+                     help="modèle de départ (défaut : default)")
     tcheck = tsub.add_parser("check", help="vérifier un modèle (masque, dispositions, logo, polices, couleurs)")
-    tcheck.add_argument("name", help="nom ou dossier du modèle")
+    tcheck.add_argument("name", metavar="MODÈLE", help="nom ou dossier du modèle")
     return p
 
 
@@ -61,23 +75,38 @@ def template_command(args: argparse.Namespace) -> int:
 
 
 def run(argv: list[str]) -> int:
-    """Run the command in `argv`; return the exit code."""
+    """Run the command in `argv`; return the exit code. Third-party warnings become French notices."""
+    args = parser().parse_args(argv)
+    with third_party_notices():
+        return COMMANDS[args.command](args)
+
+
+def build_command(args: argparse.Namespace) -> int:
+    """`stsdeck build`, once or at every change with --watch."""
     from .build import FORMATS, BuildConfig
 
-    args = parser().parse_args(argv)
-    if args.command == "template":
-        return reported(lambda: template_command(args))
-    if args.command == "check":
-        return reported(lambda: check_once(args.data, args.strict))
-    if args.command in ("import", "export"):
-        return reported(lambda: spreadsheet_command(args))
     formats = FORMATS if args.format == "all" else (args.format,)
     config = BuildConfig(args.data, args.out, formats, args.template, args.strict, args.quiet)
     if args.watch:
         from .watch import watch
 
-        return watch(config, lambda: reported(lambda: build_once(config)))
+        return reported(lambda: watch(config, lambda: reported(lambda: build_once(config))))
     return reported(lambda: build_once(config))
+
+
+def new_command(args: argparse.Namespace) -> int:
+    """`stsdeck new DOSSIER`: a review project."""
+    from .project import Requirement, installed_requirement, new_project
+
+    requirement = Requirement(args.requirement) if args.requirement else installed_requirement()
+    written = new_project(args.folder, args.example, requirement.text)
+    print(f"projet créé : {args.folder} ({len(written)} fichiers)")
+    if not requirement.reachable:
+        print("avertissement : ce stsdeck vient d'un dossier ou d'une roue de cette machine, que la CI du projet "
+              f"ne peut pas installer : indiquez d'où l'installer dans {args.folder / 'requirements.txt'} "
+              "(voir son README.md) ou relancez avec --stsdeck", file=sys.stderr)
+    print(f"ensuite : cd {args.folder} && stsdeck build")
+    return 0
 
 
 def reported(action: Callable[[], int]) -> int:
@@ -115,12 +144,13 @@ def spreadsheet_command(args: argparse.Namespace) -> int:
     return 0
 
 
-def check_once(data: Path, strict: bool) -> int:
+def check_once(data: Path, strict: bool, quiet: bool = False) -> int:
     """`stsdeck check`: validation and claim warnings, nothing written."""
     from .build import check
 
     report = check(data, strict)
-    print(f"Données valides : {report.studies} études.")
+    if not quiet:
+        print(f"Données valides : {report.studies} {'étude' if report.studies == 1 else 'études'}.")
     _warn(report.warnings)
     return 0
 
@@ -131,6 +161,8 @@ def build_once(config: "BuildConfig") -> int:
 
     report = build(config)
     _warn(report.warnings)
+    if config.quiet:
+        return 0
     if report.skipped:
         print("Rien à faire : aucune donnée ni aucun modèle n'a changé depuis la dernière construction.")
         return 0
@@ -138,6 +170,16 @@ def build_once(config: "BuildConfig") -> int:
         print(f"écrit : {path}")
     print(report.summary)
     return 0
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "new": lambda args: reported(lambda: new_command(args)),
+    "build": build_command,
+    "check": lambda args: reported(lambda: check_once(args.data, args.strict, args.quiet)),
+    "import": lambda args: reported(lambda: spreadsheet_command(args)),
+    "export": lambda args: reported(lambda: spreadsheet_command(args)),
+    "template": lambda args: reported(lambda: template_command(args)),
+}
 
 
 def main() -> None:

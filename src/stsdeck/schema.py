@@ -34,10 +34,11 @@ class Scalar:
 
 @dataclass(frozen=True)
 class Fields:
-    """A mapping with declared fields."""
+    """A mapping with declared fields, and what each field is for (in French, shown by editors)."""
 
     fields: dict[str, Any]
     required: bool = True
+    descriptions: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,55 @@ SCHEDULE = Fields({
     "dose_per_fraction_gy": Scalar("number", required=False, low=0.1, high=30),
     "split_course": Scalar("bool", required=False),
     "twice_daily": Scalar("bool", required=False),
+}, descriptions={
+    "total_dose_gy": "Dose totale, en Gy (point décimal : 50.4)",
+    "fractions": "Nombre de fractions, s'il est donné",
+    "dose_per_fraction_gy": "Dose par fraction, en Gy, si elle est donnée ou se déduit sans ambiguïté",
+    "split_course": "RT en split course (deux séries séparées par une pause) ; défaut : false",
+    "twice_daily": "RT bifractionnée ou hyperfractionnée (deux séances par jour) ; défaut : false",
+})
+
+COHORT = Fields({"label": TEXT, "patients": POSITIVE_INT}, descriptions={
+    "label": "Nom de la sous-cohorte, tel que la source le donne",
+    "patients": "Effectif de la sous-cohorte (entier > 0, au plus celui de l'étude)",
+})
+
+RESPONSE = Fields({"pct": PCT, "threshold": TEXT}, required=False, descriptions={
+    "pct": "Patients en réponse majeure, en % (0 à 100)",
+    "threshold": "Seuil de nécrose qui définit la réponse majeure, ex. « ≥ 95 % »",
+})
+
+LOCAL_CONTROL = Fields({"pct": PCT, "years": YEARS}, required=False, descriptions={
+    "pct": "Contrôle local, en % (0 à 100)",
+    "years": "Horizon en années (5 si la colonne « à 5 ans » ne dit rien d'autre)",
+})
+
+SURVIVAL = Fields({"kind": TEXT, "pct": PCT, "years": YEARS}, descriptions={
+    "kind": "Type de survie tel que la cellule l'écrit : SG, SSM, SSR, SSP…",
+    "pct": "Survie, en % (0 à 100)",
+    "years": "Horizon en années",
+})
+
+TOXICITY = Fields({"label": TEXT, "pct": PCT, "kind": Scalar("text", choices=TOXICITY_KINDS), "grade": OPT_TEXT},
+                  descriptions={
+    "label": "Libellé de la toxicité, tel que la cellule l'écrit",
+    "pct": "Patients atteints, en % (0 à 100)",
+    "kind": "Type : haematologic (hématologique), skin (cutanée), wound (plaie), late (tardive), other (autre)",
+    "grade": "Grade, si la source le précise, ex. « ≥ 3 »",
+})
+
+CELLS = Fields({key: Scalar("text") for key in CELL_KEYS}, descriptions={
+    "reference": "Colonne Auteurs/année : « Auteur and al. Revue, année », avec l'objet de l'étude si la source le donne",
+    "design": "Colonne Type d'étude",
+    "patients": "Colonne Nombre de patients",
+    "histology": "Colonne Histologie",
+    "chemotherapy": "Colonne CT : chimiothérapie",
+    "radiotherapy": "Colonne RT : schéma(s) de radiothérapie",
+    "pcr": "Colonne pCR (%) : réponse histologique",
+    "r0": "Colonne Exérèse R0 (%)",
+    "toxicity": "Colonne Toxicités",
+    "local_control": "Colonne Contrôle local à 5 ans",
+    "survival": "Colonne Survie à 5 ans",
 })
 
 STUDY = Fields({
@@ -92,46 +142,134 @@ STUDY = Fields({
     "title": OPT_TEXT,
     "doi": OPT_TEXT,
     "pmid": OPT_TEXT,
-    "cells": Fields({key: Scalar("text") for key in CELL_KEYS}),
+    "cells": CELLS,
     "patients": POSITIVE_INT,
-    "cohorts": ListOf(Fields({"label": TEXT, "patients": POSITIVE_INT})),
+    "cohorts": ListOf(COHORT),
     "radiotherapy": ListOf(SCHEDULE),
     "pcr_pct": OPT_PCT,
-    "major_response": Fields({"pct": PCT, "threshold": TEXT}, required=False),
+    "major_response": RESPONSE,
     "r0_pct": OPT_PCT,
-    "local_control": Fields({"pct": PCT, "years": YEARS}, required=False),
-    "survival": ListOf(Fields({"kind": TEXT, "pct": PCT, "years": YEARS})),
-    "toxicity": ListOf(Fields({"label": TEXT, "pct": PCT, "kind": Scalar("text", choices=TOXICITY_KINDS),
-                               "grade": OPT_TEXT})),
+    "local_control": LOCAL_CONTROL,
+    "survival": ListOf(SURVIVAL),
+    "toxicity": ListOf(TOXICITY),
+}, descriptions={
+    "category": "Catégorie de l'étude : un « id » de data/categories.yaml",
+    "order": "Rang de l'étude dans le tableau de sa catégorie (1 = première ligne) ; sans rang, après les autres",
+    "first_author": "Nom du premier auteur",
+    "year": "Année de publication ; null si la source n'en donne pas",
+    "journal": "Revue, abrégée comme dans les références (ex. Int J Radiat Oncol Biol Phys)",
+    "design": "Type d'étude : phase-1, phase-1-2, phase-2, randomized, prospective ou retrospective",
+    "title": "Titre de l'article, pour les références",
+    "doi": "DOI de l'article, pour les références",
+    "pmid": "Identifiant PubMed, pour les références",
+    "cells": "Texte affiché dans le tableau, colonne par colonne : le texte de la source réparé, non reformulé "
+             "(\"\" si la cellule est vide, \"/\" si la source met « / »)",
+    "patients": "Effectif total de l'étude (entier > 0) ; il doit se lire dans cells.patients",
+    "cohorts": "Sous-cohortes, si la source les distingue",
+    "radiotherapy": "Schémas de radiothérapie cités dans cells.radiotherapy, un élément par schéma",
+    "pcr_pct": "Réponse complète histologique (pCR), en % (0 à 100) ; elle doit se lire dans cells.pcr",
+    "major_response": "Réponse histologique majeure (nécrose au-delà d'un seuil), si la source la donne",
+    "r0_pct": "Exérèse R0, en % (0 à 100) ; elle doit se lire dans cells.r0",
+    "local_control": "Contrôle local et son horizon ; ils doivent se lire dans cells.local_control",
+    "survival": "Survies, une entrée par chiffre de cells.survival",
+    "toxicity": "Toxicités, une entrée par taux de cells.toxicity",
 })
 
-SECTION = Fields({"title": TEXT, "bullets": ListOf(BulletSpec(), required=True, min_items=1)})
+BULLET = Fields({"text": TEXT, "sub": ListOf(TEXT), "acknowledged": OPT_TEXT}, descriptions={
+    "text": "Texte de la puce, mot pour mot",
+    "sub": "Sous-puces",
+    "acknowledged": "Raison pour laquelle l'auteur garde cette puce malgré l'écart que stsdeck relève "
+                    "(l'avertissement reste listé, mais --strict ne le bloque plus)",
+})
 
-CATEGORIES = Fields({"categories": ListOf(Fields({
+SECTION = Fields({"title": TEXT, "bullets": ListOf(BulletSpec(), required=True, min_items=1)}, descriptions={
+    "title": "Titre de la diapositive",
+    "bullets": "Puces : un texte, ou {text, sub: [sous-puces]}",
+})
+
+CATEGORY = Fields({
     "id": TEXT, "title": TEXT, "short_title": TEXT,
     "setting": Scalar("text", choices=("neoadjuvant", "adjuvant")),
     "synthesis": ListOf(BulletSpec()),
-}), required=True, min_items=1)})
+}, descriptions={
+    "id": "Identifiant que les études citent dans leur champ category (lettres sans accent, chiffres, -)",
+    "title": "Titre des diapositives de la catégorie (tableau et synthèse)",
+    "short_title": "Titre court, pour les graphiques",
+    "setting": "Situation : neoadjuvant (néoadjuvante) ou adjuvant (adjuvante)",
+    "synthesis": "Puces de la diapositive de synthèse : les mots de l'auteur, mot pour mot ; "
+                 "stsdeck compare leurs chiffres aux études",
+})
 
-TRIALS = Fields({"title": TEXT, "trials": ListOf(Fields({"title": TEXT, "schedule": Scalar("text")}),
-                                                 required=True)})
+CATEGORIES = Fields({"categories": ListOf(CATEGORY, required=True, min_items=1)}, descriptions={
+    "categories": "Catégories de traitement, dans l'ordre du diaporama",
+})
+
+TRIAL = Fields({"title": TEXT, "schedule": Scalar("text")}, descriptions={
+    "title": "Titre de l'essai, tel que le registre le donne",
+    "schedule": "Schéma de traitement (\"\" si inconnu)",
+})
+
+TRIALS = Fields({"title": TEXT, "trials": ListOf(TRIAL, required=True)}, descriptions={
+    "title": "Titre de la diapositive",
+    "trials": "Essais en cours, un élément par essai",
+})
 
 LABEL_KEYS = ("continued", "references", "notes_references", "figures_title", "figures_studies", "study_one",
               "study_many", "figures_local_control", "figures_pooled", "figures_pcr", "figures_r0",
               "figures_wound", "figures_method", "changes_title", "changes_first", "changes_none",
               "changes_added", "changes_removed", "changes_edited", "changes_figures", "changes_summary")
 
+LABELS = Fields({key: TEXT for key in LABEL_KEYS}, descriptions={
+    "continued": "Ajouté au titre d'une diapositive de tableau continuée, ex. « (suite) »",
+    "references": "Titre de la diapositive des références",
+    "notes_references": "Début des notes de l'orateur qui donnent les références d'une diapositive",
+    "figures_title": "Titre du panneau des chiffres calculés (diapositives de synthèse)",
+    "figures_studies": "Ligne des effectifs du panneau ; champs {studies}, {study_word}, {patients}",
+    "study_one": "Le mot « étude » au singulier ({study_word})",
+    "study_many": "Le mot « études » au pluriel ({study_word})",
+    "figures_local_control": "Ligne du contrôle local ; champs {years}, {range}, {median}, {n}, {study_word}",
+    "figures_pooled": "Ligne de l'estimation poolée ; champs {estimate}, {low}, {high}, {i2}",
+    "figures_pcr": "Ligne de la pCR ; champs {range}, {n}, {study_word}, {median}, {years}",
+    "figures_r0": "Ligne de l'exérèse R0 ; champs {range}, {n}, {study_word}, {median}, {years}",
+    "figures_wound": "Ligne des complications de plaie ; champs {range}, {n}, {study_word}, {median}, {years}",
+    "figures_method": "Méthode de l'estimation poolée, en bas du panneau",
+    "changes_title": "Titre de build/CHANGES.md",
+    "changes_first": "CHANGES.md d'une première construction",
+    "changes_none": "CHANGES.md quand rien n'a changé",
+    "changes_added": "Titre de la liste des études ajoutées",
+    "changes_removed": "Titre de la liste des études retirées",
+    "changes_edited": "Titre de la liste des études modifiées",
+    "changes_figures": "Titre de la liste des chiffres recalculés",
+    "changes_summary": "Résumé d'une ligne ; champs {added}, {removed}, {edited}, {figures}",
+})
+
 DECK = Fields({
     "title": TEXT, "subtitle": OPT_TEXT, "authors": ListOf(TEXT), "event": OPT_TEXT,
     "date": Scalar("date"), "institution": OPT_TEXT,
     "slug": Scalar("text", pattern=r"[A-Za-z0-9][A-Za-z0-9_-]*", meaning="lettres sans accent, chiffres, - et _"),
     "columns": ListOf(TEXT, required=True, min_items=len(CELL_KEYS), max_items=len(CELL_KEYS)),
-    "labels": Fields({key: TEXT for key in LABEL_KEYS}),
+    "labels": LABELS,
+}, descriptions={
+    "title": "Titre du diaporama (diapositive de titre)",
+    "subtitle": "Sous-titre",
+    "authors": "Auteurs, un par élément",
+    "event": "Congrès ou réunion",
+    "date": "Date de la présentation, AAAA-MM-JJ (1980 au plus tôt)",
+    "institution": "Établissement",
+    "slug": "Nom des fichiers produits (build/<slug>.pptx et .pdf) : lettres sans accent, chiffres, - et _",
+    "columns": f"En-têtes des {len(CELL_KEYS)} colonnes du tableau des études, dans l'ordre de cells",
+    "labels": "Libellés des diapositives et de CHANGES.md ; les {champs} sont remplacés par les valeurs calculées",
 })
 
 
 CHARTS = Fields({"alpha_beta_gy": Scalar("number", low=0.5, high=30), "common": Free(), "notes": Free(),
-                 "designs": Free(), "charts": Free()})
+                 "designs": Free(), "charts": Free()}, descriptions={
+    "alpha_beta_gy": "Rapport α/β de la tumeur, en Gy, pour l'EQD2",
+    "common": "Textes communs aux graphiques (horizon, intervalle, absence de données…)",
+    "notes": "Notes sous les graphiques (hypothèses de l'EQD2)",
+    "designs": "Nom français de chaque type d'étude (légende de la carte des preuves)",
+    "charts": "Textes de chaque graphique : titre, axes, légendes, texte alternatif",
+})
 
 
 def type_name(value: Any) -> str:
@@ -272,7 +410,7 @@ class Checker:
 
     def _bullet(self, spec: BulletSpec, value: Any, path: str) -> None:
         if isinstance(value, dict):
-            self._fields(Fields({"text": TEXT, "sub": ListOf(TEXT), "acknowledged": OPT_TEXT}), value, path)
+            self._fields(BULLET, value, path)
         else:
             self._scalar(TEXT, value, path)
 
