@@ -62,10 +62,21 @@ def _in_french(method: Method) -> Method:
     return wrapper  # type: ignore[return-value]
 
 
+class FrenchFormatter(argparse.HelpFormatter):
+    """Section titles with a space before their colon (« options : »)."""
+
+    def start_section(self, heading: str | None) -> None:
+        super().start_section(f"{heading} " if heading else heading)
+
+
 class FrenchParser(argparse.ArgumentParser):
     """An ArgumentParser whose every message is French; its sub-parsers are FrenchParsers too."""
 
-    __init__ = _in_french(argparse.ArgumentParser.__init__)
+    @_in_french
+    def __init__(self, *args: Any, formatter_class: type[argparse.HelpFormatter] = FrenchFormatter,
+                 **kwargs: Any) -> None:
+        super().__init__(*args, formatter_class=formatter_class, **kwargs)
+
     add_subparsers = _in_french(argparse.ArgumentParser.add_subparsers)
     parse_args = _in_french(argparse.ArgumentParser.parse_args)  # type: ignore[assignment]
     parse_known_args = _in_french(argparse.ArgumentParser.parse_known_args)  # type: ignore[assignment]
