@@ -10,7 +10,7 @@ from typing import Any
 from . import schema
 from .errors import DataError, Problem
 from .labels import label_fields
-from .load import Record, display_name, load_yaml
+from .load import Record, display_name, load_yaml, within
 from .model import (Bullet, Category, Cells, Cohort, Dataset, DeckInfo, Rate, Response, Schedule,
                     Section, Study, Toxicity, Trial)
 
@@ -42,7 +42,13 @@ def load_dataset(root: Path) -> Dataset:
     return _dataset(records, studies)
 
 
+LINKED_OUT = "lien symbolique vers un fichier hors du dossier de données : refusé, non lu (copiez le fichier dans le dossier)"
+
+
 def _read(path: Path, root: Path, spec: schema.Fields, problems: list[Problem]) -> Record | None:
+    if not within(path, root):  # a symbolic link out: named as written, its target never read
+        problems.append(Problem(f"{display_name(path.parent, root)}/{path.name}", 0, "", LINKED_OUT))
+        return None
     if not path.is_file():
         problems.append(Problem(display_name(path, root), 0, "", "fichier manquant"))
         return None
