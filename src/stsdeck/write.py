@@ -48,6 +48,18 @@ def write_outputs(outputs: dict[str, bytes], folder: Path) -> list[Path]:
             temp.unlink(missing_ok=True)
 
 
+def replace_files(outputs: dict[str, bytes], folder: Path, removed: list[str]) -> list[Path]:
+    """`outputs` written into `folder` as write_outputs does, then the files named in `removed`
+    (which the user asked to remove) deleted; the paths written."""
+    written = write_outputs(outputs, folder)
+    for name in removed:
+        try:
+            (folder / name).unlink(missing_ok=True)
+        except OSError as exc:
+            raise OutputError(f"{folder / name}: suppression impossible ({reason(exc)})") from exc
+    return written
+
+
 @contextmanager
 def output_lock(folder: Path) -> Iterator[None]:
     """Hold the output folder's lock: concurrent builds into one folder take turns."""
