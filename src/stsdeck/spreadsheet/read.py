@@ -3,6 +3,7 @@ text; hidden sheets, rows and columns, formulas and merged cells are refused by 
 
 from __future__ import annotations
 
+import codecs
 import io
 import re
 from pathlib import Path
@@ -17,7 +18,7 @@ MAX_ROWS = 10_000  # one row per study: far more than any review
 MAX_COLUMNS = 1_000
 ESCAPED = ("=", "+", "-", "@", "\t", "\r", "'")  # after the apostrophe of a neutralised CSV cell
 REFUSED: Any = type("Refused", (), {"__repr__": lambda self: "REFUSED"})()
-UTF = ("utf-8-sig", "utf-8")
+UTF = ("utf-8-sig", "utf-8", "utf8")
 
 
 class Sheet(NamedTuple):
@@ -220,6 +221,8 @@ def _decode(source: Path, encoding: str | None) -> tuple[str, str]:
             continue
         except LookupError:
             raise DataError([Problem(source.name, 0, "", f"encodage inconnu « {name} »")]) from None
+        if name.lower().replace("_", "-") in UTF:  # which of the two, for _legacy
+            name = "utf-8-sig" if raw.startswith(codecs.BOM_UTF8) else "utf-8"
         return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n"), name
     tried = encoding or "UTF-8 ni cp1252"
     raise DataError([Problem(source.name, 0, "", f"encodage illisible ({tried}) : enregistrez en « CSV UTF-8 »")])
@@ -260,8 +263,20 @@ def _read_csv(source: Path, sep: str | None, encoding: str | None) -> Sheet:
     if len(frame.columns) > MAX_COLUMNS:
         raise _too_many(source.name, source.stem, "colonnes", MAX_COLUMNS)
     grid = [[unescaped(cell) for cell in row] for row in frame.values.tolist()]
-    legacy = "" if used.lower().replace("_", "-") in UTF else used
+    legacy = _legacy(text, used)
     return Sheet(source.name, source.stem, grid[0], list(enumerate(grid[1:], start=2)), [], legacy)
+
+
+def _legacy(text: str, used: str) -> str:
+    """The encoding whose lost characters (saved as « ? ») the import must look for: the legacy one
+    the file was read with, or cp1252 for a plain-ASCII file without BOM (Excel's « CSV » in France,
+    which holds no accent to tell it from UTF-8)."""
+    name = used.lower().replace("_", "-")
+    if name == "utf-8-sig":
+        return ""
+    if name in UTF:
+        return "cp1252" if text.isascii() else ""
+    return used
 
 
 def _ragged(source: Path, sep: str, error: str) -> Problem:
