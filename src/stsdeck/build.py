@@ -16,7 +16,6 @@ from .progress import Progress
 from .slides import Deck
 from .themes import Theme, load_theme, template_chain
 from .validate import load_dataset
-from .resources import BUILTIN
 from .write import output_lock, prune_cache, refused_output, write_outputs
 
 if TYPE_CHECKING:
@@ -147,7 +146,7 @@ def build(config: BuildConfig) -> Report:
     """Build the deck into config.out; nothing is rendered when no input changed, nothing is
     written unless every stage succeeded, and concurrent builds of one folder take turns."""
     progress = Progress(config.quiet)
-    refused_output(config.out, config.data, [*template_chain(config.template), BUILTIN / "default"])
+    refused_output(config.out, config.data, template_chain(config.template))
     with output_lock(config.out):
         inputs = input_hashes(config.data, template_chain(config.template), config.out)
         request = {"formats": list(config.formats), "strict": config.strict}

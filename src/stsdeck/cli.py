@@ -12,7 +12,6 @@ from .errors import DataError, Problem, StsdeckError
 
 if TYPE_CHECKING:
     from .build import BuildConfig
-    from .themes import Theme
 
 
 def parser() -> argparse.ArgumentParser:
@@ -57,6 +56,7 @@ def parser() -> argparse.ArgumentParser:
 
 def template_command(args: argparse.Namespace) -> int:
     """`stsdeck template new|check`."""
+    from .render.sample import check_rendering
     from .scaffold import new_template
     from .themes import load_theme
 
@@ -64,19 +64,9 @@ def template_command(args: argparse.Namespace) -> int:
         print(f"modèle créé : {new_template(args.name, args.source, Path.cwd())}")
         return 0
     theme = load_theme(args.name)
-    rendering_checked(theme)
+    check_rendering(theme)
     print(f"modèle « {theme.name} » valide ({theme.folder})")
     return 0
-
-
-def rendering_checked(theme: "Theme") -> None:
-    """The template renders a small deck without error or refusal, or TemplateError says where."""
-    from .errors import TemplateError
-    from .render.sample import render_problems
-
-    problems = render_problems(theme)
-    if problems:
-        raise TemplateError(f"modèle « {theme.name} » ({theme.folder}) :\n" + "\n".join(f"  - {p}" for p in problems))
 
 
 def run(argv: list[str]) -> int:

@@ -86,8 +86,11 @@ def remove_stale_temps(folder: Path) -> None:
 
 def refused_output(out: Path, data: Path, templates: list[Path] | tuple[Path, ...]) -> None:
     """OutputError when `out` is the root, the home folder or one that holds it, the data folder or
-    a template folder; a project folder that holds data/, or a build/ inside data/, is fine (the
-    data stay inputs, the outputs do not become inputs)."""
+    a template folder (those of `templates` and the built-in default); a project folder that holds
+    data/, or a build/ inside data/, is fine (the data stay inputs, the outputs do not become inputs)."""
+    from .resources import BUILTIN
+
+    templates = list(dict.fromkeys([*templates, BUILTIN / "default"]))
     folder = Path(os.path.expanduser(out)).resolve()
     home = Path.home().resolve()
     reasons = [(folder == Path(folder.anchor), "c'est la racine du système"),

@@ -53,21 +53,31 @@ def environment(theme: Theme) -> Any:
 
 MAX_REPEAT = 100_000  # items or characters a template may make with `*`
 MAX_EXPONENT = 64
+MAX_BITS = 4096  # of an integer power
 
 
 def bounded_binop(operator: str, left: Any, right: Any) -> Any:
-    """`left * right` or `left ** right`, refused when it would make a huge value."""
+    """`left * right` or `left ** right`, refused (SecurityError) when it would make a huge value."""
     from jinja2.exceptions import SecurityError
 
-    if operator == "**":
-        if isinstance(right, (int, float)) and abs(right) > MAX_EXPONENT:
-            raise SecurityError(f"puissance {right} trop grande (au plus {MAX_EXPONENT})")
-        return left ** right
+    if operator == "**" and _huge_power(left, right):
+        raise SecurityError(f"puissance trop grande (exposant au plus {MAX_EXPONENT}, résultat au plus {MAX_BITS} bits)")
+    if operator == "*" and _huge_repeat(left, right):
+        raise SecurityError(f"répétition trop grande (plus de {MAX_REPEAT} éléments)")
+    return left ** right if operator == "**" else left * right
+
+
+def _huge_power(left: Any, right: Any) -> bool:
+    if not isinstance(right, (int, float)):
+        return False
+    whole = isinstance(left, int) and isinstance(right, int)
+    return abs(right) > MAX_EXPONENT or whole and left.bit_length() * right > MAX_BITS
+
+
+def _huge_repeat(left: Any, right: Any) -> bool:
     sized = [v for v in (left, right) if isinstance(v, (str, list, tuple))]
     counts = [v for v in (left, right) if isinstance(v, int) and not isinstance(v, bool)]
-    if sized and counts and len(sized[0]) * counts[0] > MAX_REPEAT:
-        raise SecurityError(f"répétition trop grande (plus de {MAX_REPEAT} éléments)")
-    return left * right
+    return bool(sized and counts) and len(sized[0]) * counts[0] > MAX_REPEAT
 
 
 def template_folders(theme: Theme) -> list[Path]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from ..errors import StsdeckError
+from ..errors import StsdeckError, TemplateError
 from ..slides import Deck
 from ..themes import Theme
 
@@ -25,6 +25,13 @@ def sample_deck(theme: Theme) -> Deck:
     deck = build_deck(dataset, theme, figures(dataset), charts)
     firsts = {slide.kind: slide for slide in reversed(deck.slides)}
     return replace(deck, slides=tuple(s for s in deck.slides if firsts[s.kind] is s))
+
+
+def check_rendering(theme: Theme) -> None:
+    """TemplateError listing what goes wrong when `theme` renders the sample deck, if anything does."""
+    problems = render_problems(theme)
+    if problems:
+        raise TemplateError(f"modèle « {theme.name} » ({theme.folder}) :\n" + "\n".join(f"  - {p}" for p in problems))
 
 
 def render_problems(theme: Theme) -> list[str]:

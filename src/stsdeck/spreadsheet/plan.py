@@ -42,6 +42,12 @@ def plan_import(source: Path, into: Path, sep: str | None = None, encoding: str 
                 absent: str = "refuser") -> ImportPlan:
     """What importing `source` into the data folder `into` will change; DataError with every problem
     (of the sheet, of the characters an encoding lost, of the studies it no longer has) otherwise."""
+    if absent not in ABSENT_RULES:
+        raise ValueError(f"absent: {absent!r} (attendu : {', '.join(ABSENT_RULES)})")
+    folder = into / "studies"
+    if folder.exists() and not within(folder, into):
+        raise DataError([Problem(display_name(folder.parent, into) + "/studies", 0, "",
+                                 "lien symbolique vers un dossier hors du dossier de données : refusé")])
     sheet = read_sheet(source, sep, encoding)
     rows, problems = sheet_studies(sheet)
     problems = sheet.problems + problems
@@ -49,7 +55,6 @@ def plan_import(source: Path, into: Path, sep: str | None = None, encoding: str 
         problems.append(Problem(sheet.file, 0, sheet.name, "aucune étude dans la feuille"))
     if problems:
         raise DataError(problems)
-    folder = into / "studies"
     existing = _existing(folder, into)
     changes = {row.stem: _differences(existing[row.stem], row.data) for row in rows if row.stem in existing}
     problems = [p for row in rows if row.stem in changes

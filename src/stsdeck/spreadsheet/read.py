@@ -196,15 +196,7 @@ def _values(file: str, title: str, rows: dict[int, list[dict[str, Any]]], merged
             refuse = cell["data_type"] == "f" or (number, cell["column"]) in refused
             values[cell["column"] - 1] = REFUSED if refuse else cell["value"]
         grid[number] = [REFUSED if (number, i + 1) in refused else v for i, v in enumerate(values)]
-    return grid, sorted(problems, key=_cell_order)
-
-
-def _cell_order(problem: Problem) -> tuple[int, int]:
-    """Row then column of a problem located at a cell, for problems in reading order."""
-    from openpyxl.utils import column_index_from_string
-
-    found = re.search(r"!([A-Z]+)(\d+)$", problem.field)
-    return (int(found[2]), column_index_from_string(found[1])) if found else (0, 0)
+    return grid, problems
 
 
 # ---------------------------------------------------------------- csv
