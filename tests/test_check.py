@@ -83,3 +83,53 @@ def test_strict_build_writes_nothing(data_copy: Path, tmp_path: Path, capsys: py
     assert run(["build", "--strict", "--data", data, "--out", str(out)]) == 1
     assert (out / "rtct-stm.pptx").read_bytes() == b"previous deck"
     assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == ["rtct-stm.pptx"]
+
+
+def test_a_bidi_override_in_a_cell_is_a_located_error(data_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # « 92 % » written with U+202E before « 29 »: a PDF would show « % 92 » while the computations use 29
+    edit(data_copy / "studies" / "delaney-2003.yaml", 'local_control: "92%', 'local_control: "\u202e29 %')
+    edit(data_copy / "context.yaml", "  - ", "  - \u200b", )
+    assert run(["check", "--data", str(data_copy)]) == 1
+    assert capsys.readouterr().err.splitlines()[:2] == [
+        "data/context.yaml:3: bullets[0]: caractère invisible U+200B (espace ou liant de largeur nulle) interdit dans "
+        "un texte, position 1 : retirez-le",
+        "data/studies/delaney-2003.yaml:17: cells.local_control: caractère invisible U+202E (contrôle de direction "
+        "du texte) interdit dans un texte, position 1 : retirez-le"]
+
+
+def test_a_soft_hyphen_and_no_break_spaces_are_allowed(data_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    edit(data_copy / "studies" / "delaney-2003.yaml", 'local_control: "92%', 'local_control: "92\u00a0% contrô\u00adle\u202f')
+    assert run(["check", "--data", str(data_copy)]) == 0
+
+
+def test_a_study_linked_out_of_the_data_folder_is_refused_unread(
+        data_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    secret = tmp_path / "shadow"
+    secret.write_text("root:$6$SECRET-HASH:19000:0:99999:7:::\nSECRET-KEY: 1\n", encoding="utf-8")
+    (data_copy / "studies" / "zz-lien.yaml").symlink_to(secret)
+    (data_copy / "trials.yaml").unlink()
+    (data_copy / "trials.yaml").symlink_to(secret)
+    read: list[Path] = []
+    original = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda self: read.append(self.resolve()) or original(self))
+    assert run(["check", "--data", str(data_copy)]) == 1
+    assert capsys.readouterr().err.splitlines() == [
+        "data/studies/zz-lien.yaml: lien symbolique vers un fichier hors du dossier de données : refusé, non lu "
+        "(copiez le fichier dans le dossier)",
+        "data/trials.yaml: lien symbolique vers un fichier hors du dossier de données : refusé, non lu "
+        "(copiez le fichier dans le dossier)",
+        "2 problème(s) ; rien n'a été écrit."]
+    assert read and secret not in read
+
+
+def test_a_build_never_reads_a_study_linked_out(data_copy: Path, tmp_path: Path,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    secret = tmp_path / "shadow"
+    secret.write_text("SECRET-KEY: 1\n", encoding="utf-8")
+    secret.chmod(0)  # unreadable for an ordinary user: reading it would fail loudly
+    (data_copy / "studies" / "zz-lien.yaml").symlink_to(secret)
+    assert run(["build", "--data", str(data_copy), "--out", str(tmp_path / "build"), "--format", "pptx"]) == 1
+    err = capsys.readouterr().err
+    assert "data/studies/zz-lien.yaml: lien symbolique vers un fichier hors du dossier de données" in err
+    assert "SECRET" not in err and "erreur interne" not in err
+    assert sorted(p.name for p in (tmp_path / "build").iterdir()) == [".stsdeck.lock"]

@@ -16,7 +16,7 @@ from .progress import Progress
 from .slides import Deck
 from .themes import Theme, load_theme, template_chain
 from .validate import load_dataset
-from .write import output_lock, prune_cache, write_outputs
+from .write import output_lock, prune_cache, refused_output, write_outputs
 
 if TYPE_CHECKING:
     from .charts import Chart
@@ -146,6 +146,7 @@ def build(config: BuildConfig) -> Report:
     """Build the deck into config.out; nothing is rendered when no input changed, nothing is
     written unless every stage succeeded, and concurrent builds of one folder take turns."""
     progress = Progress(config.quiet)
+    refused_output(config.out, config.data, template_chain(config.template))
     with output_lock(config.out):
         inputs = input_hashes(config.data, template_chain(config.template), config.out)
         request = {"formats": list(config.formats), "strict": config.strict}

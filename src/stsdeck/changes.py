@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from .labels import format_label
 from .manifest import flatten
 from .model import Dataset, DeckInfo
 from .synthesize import CategoryFigures
@@ -88,5 +89,5 @@ def summary(changes: Changes, labels: dict[str, str]) -> str:
     """One line for the terminal."""
     if changes.first_build:
         return labels["first"]
-    return labels["summary"].format(added=len(changes.added), removed=len(changes.removed),
-                                    edited=len(changes.edited), figures=len(changes.figures))
+    return format_label(labels["summary"], added=len(changes.added), removed=len(changes.removed),
+                        edited=len(changes.edited), figures=len(changes.figures))

@@ -10,6 +10,7 @@ from pathlib import Path
 from statistics import median
 from typing import Any
 
+from .labels import format_label
 from .model import Category, Dataset, Study
 from .radiobiology import schedule_eqd2
 from .synthesize import POOLED_HORIZON_YEARS, events_from_pct, figures, wilson_interval, wound_toxicity
@@ -63,15 +64,15 @@ class _Canvas:
 
     def text(self, chart: str, key: str, **values: Any) -> str:
         """The French label `key` of `chart`, formatted with `values`."""
-        return french(str(self.labels["charts"][chart][key]).format(**values))
+        return french(format_label(str(self.labels["charts"][chart][key]), **values))
 
     def common(self, key: str, **values: Any) -> str:
         """A label shared by all charts, formatted with `values`."""
-        return french(str(self.labels["common"][key]).format(**values))
+        return french(format_label(str(self.labels["common"][key]), **values))
 
     def note(self, key: str, **values: Any) -> str:
         """A chart note, formatted with `values`."""
-        return french(str(self.labels["notes"][key]).format(**values))
+        return french(format_label(str(self.labels["notes"][key]), **values))
 
     def colour(self, category: Category) -> str:
         """The colour of `category` in every chart."""
@@ -112,7 +113,7 @@ def draw_charts(dataset: Dataset, labels: dict[str, Any], colors: dict[str, str]
 
 def chart_title(labels: dict[str, Any], key: str) -> str:
     """The French title of chart `key`, from data/charts.yaml."""
-    return french(str(labels["charts"][key]["title"]).format())
+    return french(format_label(str(labels["charts"][key]["title"])))
 
 
 def palette(colors: dict[str, str], n: int) -> tuple[str, ...]:

@@ -47,6 +47,13 @@ def parser() -> argparse.ArgumentParser:
     imp.add_argument("--into", type=Path, default=Path("data"), metavar="DOSSIER", help="dossier de données (défaut : data/)")
     imp.add_argument("--sep", default=None, metavar="SÉPARATEUR", help="séparateur CSV (défaut : détecté)")
     imp.add_argument("--encoding", default=None, metavar="ENCODAGE", help="encodage CSV (défaut : UTF-8 puis cp1252)")
+    absent = imp.add_mutually_exclusive_group()
+    absent.add_argument("--supprimer-absentes", dest="absent", action="store_const", const="supprimer",
+                        help="supprimer les études absentes du tableur (défaut : refuser l'importation)")
+    absent.add_argument("--garder-absentes", dest="absent", action="store_const", const="garder",
+                        help="garder les études absentes du tableur")
+    imp.set_defaults(absent="refuser")
+    imp.add_argument("--simulation", action="store_true", help="afficher les changements sans rien écrire")
     exp = sub.add_parser("export", help="exporter les études en tableur (.xlsx ou .csv) pour les modifier")
     exp.add_argument("target", type=Path, metavar="TABLEUR", help="fichier .xlsx ou .csv à écrire")
     exp.add_argument("--data", type=Path, default=Path("data"), metavar="DOSSIER", help="dossier de données (défaut : data/)")
@@ -63,6 +70,7 @@ def parser() -> argparse.ArgumentParser:
 
 def template_command(args: argparse.Namespace) -> int:
     """`stsdeck template new|check`."""
+    from .render.sample import check_rendering
     from .scaffold import new_template
     from .themes import load_theme
 
@@ -70,6 +78,7 @@ def template_command(args: argparse.Namespace) -> int:
         print(f"modèle créé : {new_template(args.name, args.source, Path.cwd())}")
         return 0
     theme = load_theme(args.name)
+    check_rendering(theme)
     print(f"modèle « {theme.name} » valide ({theme.folder})")
     return 0
 
@@ -134,13 +143,18 @@ def _warn(warnings: tuple[Problem, ...]) -> None:
 
 def spreadsheet_command(args: argparse.Namespace) -> int:
     """`stsdeck import` and `stsdeck export`."""
-    from .spreadsheet import export_table, import_table
+    from .spreadsheet import apply_import, describe, export_table, plan_import
 
     if args.command == "export":
         print(f"écrit : {export_table(args.data, args.target)}")
         return 0
-    written = import_table(args.source, args.into, args.sep, args.encoding)
-    print(f"{len(written)} étude(s) importée(s) dans {args.into / 'studies'}")
+    plan = plan_import(args.source, args.into, args.sep, args.encoding, args.absent)
+    print("\n".join(describe(plan)))
+    if args.simulation:
+        print("simulation : rien n'a été écrit.")
+        return 0
+    written = apply_import(plan)
+    print(f"{len(written)} étude(s) écrite(s), {len(plan.removed)} supprimée(s) dans {plan.folder}")
     return 0
 
 

@@ -66,6 +66,12 @@ def _walk(node: yaml.Node, path: str, record: Record, problems: list[Problem],
             _walk(item, _child(path, index), record, problems, walked)
 
 
+def within(path: Path, *roots: Path) -> bool:
+    """True when `path`, its symbolic links followed, lies inside one of `roots`."""
+    resolved = path.resolve()
+    return any(resolved.is_relative_to(root.resolve()) for root in roots)
+
+
 def display_name(path: Path, root: Path) -> str:
     """Path shown in messages: relative to the dataset's parent when possible."""
     try:

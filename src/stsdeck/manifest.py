@@ -23,13 +23,18 @@ def digest(data: bytes) -> str:
 
 
 def _files(folder: Path, exclude: Path | None = None) -> list[Path]:
-    """Files under `folder` (editor backups, caches and anything under `exclude` left out)."""
+    """Files under `folder` (editor backups, caches, links out of `folder`, and anything under
+    `exclude` when `exclude` lies inside `folder`, left out: data under the output folder are inputs)."""
+    from .load import within
+
+    nested = exclude is not None and within(exclude, folder) and exclude.resolve() != folder.resolve()
+    excluded = exclude.resolve() if nested and exclude is not None else None
     found = []
     for path in sorted(folder.rglob("*")):
         parts = path.relative_to(folder).parts
         ignored = any(part == "__pycache__" or part.startswith(".") or part.endswith("~") for part in parts)
-        inside = exclude is not None and path.resolve().is_relative_to(exclude.resolve())
-        if path.is_file() and not ignored and not inside and path.suffix != ".pyc":
+        inside = excluded is not None and path.resolve().is_relative_to(excluded)
+        if within(path, folder) and path.is_file() and not ignored and not inside and path.suffix != ".pyc":
             found.append(path)
     return found
 
@@ -44,7 +49,7 @@ def code_digest() -> str:
 
 def input_hashes(data: Path, template_folders: list[Path] | tuple[Path, ...], out: Path | None = None) -> dict[str, str]:
     """Hash of every data file, template file (the built-in default included: the PDF always reads
-    it) and stsdeck source file, keyed by a stable name; files under `out` are not inputs."""
+    it) and stsdeck source file, keyed by a stable name; the outputs in `out` are not inputs."""
     hashes = {f"data/{p.relative_to(data).as_posix()}": digest(p.read_bytes()) for p in _files(data, out)}
     for folder in dict.fromkeys([*template_folders, BUILTIN_DEFAULT]):
         hashes |= {f"template/{folder.name}/{p.relative_to(folder).as_posix()}": digest(p.read_bytes())

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -278,23 +279,68 @@ def type_name(value: Any) -> str:
 
 
 def _shown(value: Any) -> str:
-    text = str(value).lower() if isinstance(value, bool) else str(value).replace("\n", " ⏎ ")
+    text = str(value).lower() if isinstance(value, bool) else _bounded(value, 41).replace("\n", " ⏎ ")
     text = "".join(f"U+{ord(c):04X}" if _invisible(c) else c for c in text)  # never sent raw to a terminal
     return text if len(text) <= 40 else text[:37] + "…"
 
 
+def _bounded(value: Any, room: int) -> str:
+    """The start of str(value), at least `room` characters of it when it is that long, without
+    building all of it (a YAML alias bomb is a list of a billion items)."""
+    parts, used = [], 0
+    for piece in _pieces(value, top=True):
+        parts.append(piece)
+        used += len(piece)
+        if used > room:
+            break
+    return "".join(parts)
+
+
+def _pieces(value: Any, top: bool = False) -> Iterator[str]:
+    """str(value) (repr inside containers) piece by piece, lazily."""
+    brackets = {list: "[]", tuple: "()", set: "{}", dict: "{}"}
+    if type(value) not in brackets:
+        yield str(value)[:200] if top else repr(value)[:200]
+        return
+    yield brackets[type(value)][0]
+    for index, item in enumerate(value.items() if isinstance(value, dict) else value):
+        yield ", " if index else ""
+        if isinstance(value, dict):
+            yield from _pieces(item[0])
+            yield ": "
+            item = item[1]
+        yield from _pieces(item)
+    yield brackets[type(value)][1]
+
+
+INVISIBLE = {"Cf": "caractère de format", "Zl": "séparateur de ligne", "Zp": "séparateur de paragraphe"}
+BIDI = set("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+ZERO_WIDTH = set("\u200b\u200c\u200d\u2060\ufeff")
+ALLOWED_FORMAT = "\u00ad"  # soft hyphen: an allowed hyphenation point
+
+
 def _invisible(char: str) -> bool:
-    return "\ud800" <= char <= "\udfff" or unicodedata.category(char) == "Cc"
+    return "\ud800" <= char <= "\udfff" or unicodedata.category(char) in ("Cc", *INVISIBLE) and char != ALLOWED_FORMAT
+
+
+def _invisible_kind(char: str) -> str:
+    if char in BIDI:
+        return "contrôle de direction du texte"
+    return "espace ou liant de largeur nulle" if char in ZERO_WIDTH else INVISIBLE[unicodedata.category(char)]
 
 
 def text_problem(text: str) -> str | None:
-    """Why a text would corrupt a deck (control characters, lone surrogates), or None."""
-    for char in text:
+    """Why a text would corrupt a deck or not show what it says (control characters, lone
+    surrogates, bidi controls, zero-width and other invisible characters), or None."""
+    for position, char in enumerate(text, start=1):
         if "\ud800" <= char <= "\udfff":
             return f"caractère invalide (demi-paire de substitution U+{ord(char):04X})"
         if char != "\n" and unicodedata.category(char) == "Cc":
             name = "tabulation" if char == "\t" else f"caractère de contrôle U+{ord(char):04X}"
             return f"{name} interdite dans un texte" if char == "\t" else f"{name} interdit dans un texte"
+        if char != ALLOWED_FORMAT and unicodedata.category(char) in INVISIBLE:
+            return (f"caractère invisible U+{ord(char):04X} ({_invisible_kind(char)}) interdit dans un texte, "
+                    f"position {position} : retirez-le")
     return None
 
 

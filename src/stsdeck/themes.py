@@ -117,10 +117,11 @@ def _theme_file(folder: Path) -> dict[str, Any]:
     return settings
 
 
-def _read_layer(folder: Path) -> dict[str, Any]:
-    """One template's own theme file, its file paths made absolute."""
+def _read_layer(folder: Path, roots: tuple[Path, ...]) -> dict[str, Any]:
+    """One template's own theme file, its file paths made absolute; each must lie inside `roots`
+    (the template's folder and those it extends)."""
     settings = _theme_file(folder)
-    shape = _shape_problems(settings)
+    shape = _shape_problems(settings) or _outside_problems(settings, folder, roots)
     if shape:
         raise TemplateError(f"{folder / THEME_FILE}:\n" + "\n".join(f"  - {p}" for p in shape))
     files = (settings.get("fonts") or {}).get("files") or {}
@@ -130,6 +131,17 @@ def _read_layer(folder: Path) -> dict[str, Any]:
         if settings.get(key):
             settings[key] = str(folder / settings[key])
     return settings
+
+
+def _outside_problems(settings: dict[str, Any], folder: Path, roots: tuple[Path, ...]) -> list[str]:
+    """File names of the theme file that lead outside the template chain, as written."""
+    from .load import within
+
+    files = (settings.get("fonts") or {}).get("files") or {}
+    named = [(f"fonts.files.{face}", value) for face, value in files.items()]
+    named += [(key, settings[key]) for key in FILE_KEYS if settings.get(key)]
+    return [f"{field} : « {value} » hors du dossier du modèle et des modèles qu'il étend : refusé"
+            for field, value in named if not within(folder / value, *roots)]
 
 
 def _shape_problems(settings: dict[str, Any]) -> list[str]:
@@ -173,8 +185,9 @@ def load_theme(template: str | Path | None = None, project: Path | None = None) 
     """Read, merge and validate the theme of `template`; every problem is listed at once."""
     chain = template_chain(template, project)
     settings: dict[str, Any] = {}
+    roots = (*chain, BUILTIN / "default")
     for folder in reversed(chain):
-        settings = _merge(settings, _read_layer(folder))
+        settings = _merge(settings, _read_layer(folder, roots))
     theme = Theme(chain[0], settings.get("name", chain[0].name), settings, tuple(chain))
     problems = theme_problems(theme)
     if problems:

@@ -9,7 +9,8 @@ from typing import Any
 
 from . import schema
 from .errors import DataError, Problem
-from .load import Record, display_name, load_yaml
+from .labels import label_fields
+from .load import Record, display_name, load_yaml, within
 from .model import (Bullet, Category, Cells, Cohort, Dataset, DeckInfo, Rate, Response, Schedule,
                     Section, Study, Toxicity, Trial)
 
@@ -41,7 +42,13 @@ def load_dataset(root: Path) -> Dataset:
     return _dataset(records, studies)
 
 
+LINKED_OUT = "lien symbolique vers un fichier hors du dossier de données : refusé, non lu (copiez le fichier dans le dossier)"
+
+
 def _read(path: Path, root: Path, spec: schema.Fields, problems: list[Problem]) -> Record | None:
+    if not within(path, root):  # a symbolic link out: named as written, its target never read
+        problems.append(Problem(f"{display_name(path.parent, root)}/{path.name}", 0, "", LINKED_OUT))
+        return None
     if not path.is_file():
         problems.append(Problem(display_name(path, root), 0, "", "fichier manquant"))
         return None
@@ -87,21 +94,11 @@ PLACEHOLDERS = {
 }
 
 
-def _fields(text: str) -> set[str] | str:
-    """The {names} a label uses, or why its braces cannot be read."""
-    import string
-
-    try:
-        return {name.split(".")[0].split("[")[0] for _, name, _, _ in string.Formatter().parse(text) if name}
-    except ValueError:
-        return "accolade non fermée ou isolée (écrivez {{ ou }} pour une accolade littérale)"
-
-
 def label_problems(deck: Record) -> list[Problem]:
     """Labels of deck.yaml whose {placeholders} the deck cannot fill."""
     problems = []
     for key, text in deck.data["labels"].items():
-        path, fields = f"labels.{key}", _fields(text)
+        path, fields = f"labels.{key}", label_fields(text)
         allowed = PLACEHOLDERS.get(key, set())
         if isinstance(fields, str):
             problems.append(Problem(deck.file, deck.line(path), path, fields))
@@ -113,14 +110,16 @@ def label_problems(deck: Record) -> list[Problem]:
 
 
 def brace_problems(record: Record, value: Any = None, path: str = "") -> list[Problem]:
-    """Texts of a labels file whose braces cannot be read."""
+    """Texts of a labels file that stsdeck refuses: braces it cannot read or will not format,
+    characters that would not show as written."""
     value = record.data if value is None and not path else value
     if isinstance(value, dict):
         return [p for k, v in value.items() for p in brace_problems(record, v, f"{path}.{k}" if path else str(k))]
     if isinstance(value, list):
         return [p for i, v in enumerate(value) for p in brace_problems(record, v, f"{path}[{i}]")]
-    fields = _fields(value) if isinstance(value, str) else set()
-    return [Problem(record.file, record.line(path), path, fields)] if isinstance(fields, str) else []
+    fields = label_fields(value) if isinstance(value, str) else set()
+    message = fields if isinstance(fields, str) else schema.text_problem(value) if isinstance(value, str) else None
+    return [Problem(record.file, record.line(path), path, message)] if message else []
 
 
 def cohorts_within(study: Record) -> list[Problem]:

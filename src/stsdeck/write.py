@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import fcntl
 import os
+import re
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -13,6 +14,7 @@ from pathlib import Path
 from .errors import OutputError
 
 LOCK = ".stsdeck.lock"
+TEMP_PREFIX = ".stsdeck-tmp."  # unmistakably stsdeck's: no other file is ever removed as a leftover
 
 
 REASONS = {errno.EACCES: "permission refusée", errno.EPERM: "permission refusée",
@@ -46,6 +48,18 @@ def write_outputs(outputs: dict[str, bytes], folder: Path) -> list[Path]:
             temp.unlink(missing_ok=True)
 
 
+def replace_files(outputs: dict[str, bytes], folder: Path, removed: list[str]) -> list[Path]:
+    """`outputs` written into `folder` as write_outputs does, then the files named in `removed`
+    (which the user asked to remove) deleted; the paths written."""
+    written = write_outputs(outputs, folder)
+    for name in removed:
+        try:
+            (folder / name).unlink(missing_ok=True)
+        except OSError as exc:
+            raise OutputError(f"{folder / name}: suppression impossible ({reason(exc)})") from exc
+    return written
+
+
 @contextmanager
 def output_lock(folder: Path) -> Iterator[None]:
     """Hold the output folder's lock: concurrent builds into one folder take turns."""
@@ -61,18 +75,39 @@ def output_lock(folder: Path) -> Iterator[None]:
 
 
 def remove_stale_temps(folder: Path) -> None:
-    """Temporary files left by a build that was killed (the lock is held: none is in use)."""
+    """stsdeck's own temporary files left by a build that was killed (the lock is held: none is in
+    use); no other file is touched, whatever its name."""
     from .manifest import CACHE_DIR
 
-    for temp in (*folder.glob(".*.tmp"), *(folder / CACHE_DIR).glob(".*.tmp")):
-        temp.unlink(missing_ok=True)
+    for temp in (*folder.glob(f"{TEMP_PREFIX}*"), *(folder / CACHE_DIR).glob(f"{TEMP_PREFIX}*")):
+        if temp.is_file() and not temp.is_symlink():
+            temp.unlink(missing_ok=True)
+
+
+def refused_output(out: Path, data: Path, templates: list[Path] | tuple[Path, ...]) -> None:
+    """OutputError when `out` is the root, the home folder or one that holds it, the data folder or
+    a template folder (those of `templates` and the built-in default); a project folder that holds
+    data/, or a build/ inside data/, is fine (the data stay inputs, the outputs do not become inputs)."""
+    from .resources import BUILTIN
+
+    templates = list(dict.fromkeys([*templates, BUILTIN / "default"]))
+    folder = Path(os.path.expanduser(out)).resolve()
+    home = Path.home().resolve()
+    reasons = [(folder == Path(folder.anchor), "c'est la racine du système"),
+               (folder == home, "c'est votre dossier personnel"),
+               (home.is_relative_to(folder), "il contient votre dossier personnel"),
+               (folder == data.resolve(), f"c'est le dossier des données ({data})"),
+               *((folder == t.resolve(), f"c'est le dossier du modèle {t.name} ({t})") for t in templates)]
+    why = next((reason for refused, reason in reasons if refused), None)
+    if why:
+        raise OutputError(f"{out} : dossier de sortie refusé, {why} ; choisissez un dossier à part, par exemple build/")
 
 
 def _staged(path: Path, data: bytes) -> Path:
     """`data` written and flushed to a temporary file beside `path`."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        handle, temp = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError as exc:
         raise OutputError(f"{path.parent}: dossier de sortie non inscriptible ({reason(exc)})") from exc
     try:
@@ -95,10 +130,15 @@ def _replace(temp: Path, path: Path) -> Path:
     return path
 
 
+CACHED = re.compile(r"[a-z]+-[0-9a-f]{8,64}\.[a-z]+")  # the names stsdeck gives its cache files
+
+
 def prune_cache(folder: Path, keep: set[str]) -> None:
-    """Remove the cache files of earlier builds that this build no longer uses."""
+    """Remove the cache files of earlier builds that this build no longer uses (files named as
+    stsdeck names them; anything else in the cache folder stays)."""
     from .manifest import CACHE_DIR
 
     for path in (folder / CACHE_DIR).glob("*"):
-        if f"{CACHE_DIR}/{path.name}" not in keep:
+        ours = CACHED.fullmatch(path.name) and path.is_file() and not path.is_symlink()
+        if ours and f"{CACHE_DIR}/{path.name}" not in keep:
             path.unlink(missing_ok=True)

@@ -1,16 +1,22 @@
-"""Deck -> HTML with Jinja2 (autoescaped, StrictUndefined), one 16:9 page per slide."""
+"""Deck -> HTML with a sandboxed Jinja2 (autoescaped, StrictUndefined), one 16:9 page per slide."""
 
 from __future__ import annotations
 
 import base64
+import os
+import re
+import traceback
+from pathlib import Path
 from typing import Any
 
+from ..errors import TemplateError
 from ..measure import EMU_PER_PT
 from ..slides import ChartBlock, Deck, TableBlock
 from ..resources import BUILTIN
 from ..themes import Box, Theme
 
 TEMPLATE = "deck.html.j2"
+CSS = "deck.css"
 
 
 def _pt(emu: int) -> str:
@@ -22,15 +28,22 @@ def _style(box: Box) -> str:
 
 
 def environment(theme: Theme) -> Any:
-    """Jinja2 over the template's folders, nearest first; `{% extends "default/deck.html.j2" %}`
-    (or any parent's name) reaches the parent's file."""
-    from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, StrictUndefined, select_autoescape
+    """A sandboxed Jinja2 over the template's folders, nearest first; `{% extends "default/deck.html.j2" %}`
+    (or any parent's name) reaches the parent's file. Templates come from elsewhere: they reach no
+    Python internals, change no value, read no file outside the chain, follow no symbolic link."""
+    from jinja2 import StrictUndefined, select_autoescape
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-    folders = [*theme.folders, BUILTIN / "default"]
-    prefixed = PrefixLoader({folder.name: FileSystemLoader(str(folder)) for folder in reversed(folders)})
-    loader = ChoiceLoader([prefixed, *(FileSystemLoader(str(folder)) for folder in folders)])
-    env = Environment(loader=loader, autoescape=select_autoescape(["html", "j2"], default=True),
-                      undefined=StrictUndefined, keep_trailing_newline=True)
+    class Sandbox(ImmutableSandboxedEnvironment):
+        """Jinja's immutable sandbox, with repetition and powers bounded."""
+
+        intercepted_binops = frozenset(["*", "**"])
+
+        def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+            return bounded_binop(operator, left, right)
+
+    env = Sandbox(loader=confined_loader(template_folders(theme)), undefined=StrictUndefined,
+                  autoescape=select_autoescape(["html", "j2"], default=True), keep_trailing_newline=True)
     env.filters.update(pt=_pt, box=_style)
     env.tests["table"] = lambda block: isinstance(block, TableBlock)
     env.tests["chart"] = lambda block: isinstance(block, ChartBlock)
@@ -38,21 +51,142 @@ def environment(theme: Theme) -> Any:
     return env
 
 
+MAX_REPEAT = 100_000  # items or characters a template may make with `*`
+MAX_EXPONENT = 64
+MAX_BITS = 4096  # of an integer power
+
+
+def bounded_binop(operator: str, left: Any, right: Any) -> Any:
+    """`left * right` or `left ** right`, refused (SecurityError) when it would make a huge value."""
+    from jinja2.exceptions import SecurityError
+
+    if operator == "**" and _huge_power(left, right):
+        raise SecurityError(f"puissance trop grande (exposant au plus {MAX_EXPONENT}, résultat au plus {MAX_BITS} bits)")
+    if operator == "*" and _huge_repeat(left, right):
+        raise SecurityError(f"répétition trop grande (plus de {MAX_REPEAT} éléments)")
+    return left ** right if operator == "**" else left * right
+
+
+def _huge_power(left: Any, right: Any) -> bool:
+    if not isinstance(right, (int, float)):
+        return False
+    whole = isinstance(left, int) and isinstance(right, int)
+    return abs(right) > MAX_EXPONENT or whole and left.bit_length() * right > MAX_BITS
+
+
+def _huge_repeat(left: Any, right: Any) -> bool:
+    sized = [v for v in (left, right) if isinstance(v, (str, list, tuple))]
+    counts = [v for v in (left, right) if isinstance(v, int) and not isinstance(v, bool)]
+    return bool(sized and counts) and len(sized[0]) * counts[0] > MAX_REPEAT
+
+
+def template_folders(theme: Theme) -> list[Path]:
+    """The folders Jinja may read, nearest first: the template's, those it extends, the built-in default."""
+    return list(dict.fromkeys(folder.resolve() for folder in (*theme.folders, BUILTIN / "default")))
+
+
+def confined_loader(folders: list[Path]) -> Any:
+    """A Jinja loader of the files of `folders` only: `name` from the nearest folder that has it,
+    `folder-name/name` from that folder; a symbolic link on the way is refused (TemplateError)."""
+    from jinja2 import BaseLoader, TemplateNotFound
+    from jinja2.loaders import split_template_path
+
+    class ConfinedLoader(BaseLoader):
+        """Reads templates inside the template chain, never through a symbolic link."""
+
+        def get_source(self, environment: Any, template: str) -> tuple[str, str, Any]:
+            pieces = split_template_path(template)
+            prefixed = [(f, pieces[1:]) for f in folders if len(pieces) > 1 and pieces[0] == f.name]
+            for folder, parts in (*prefixed, *((f, pieces) for f in folders)):
+                path = folder.joinpath(*parts)
+                if _linked(folder, parts):
+                    raise TemplateError(f"{template} : lien symbolique refusé ({path}) : un modèle ne lit que "
+                                        "ses propres fichiers")
+                if path.is_file():
+                    return _read_template(path), str(path), lambda: False
+            raise TemplateNotFound(template)
+
+    return ConfinedLoader()
+
+
+def _linked(folder: Path, parts: list[str]) -> bool:
+    """True when a component of folder/parts (below `folder`) is a symbolic link."""
+    return any(folder.joinpath(*parts[:n]).is_symlink() for n in range(1, len(parts) + 1))
+
+
+def _read_template(path: Path) -> str:
+    """A template file's text, opened without following a link swapped in since it was checked."""
+    handle = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    with os.fdopen(handle, encoding="utf-8") as source:
+        return source.read()
+
+
 def render_html(deck: Deck, theme: Theme, first_number: int = 1) -> str:
-    """The deck as one HTML document; fonts and images are referenced inside the template."""
-    template = environment(theme).get_template(TEMPLATE)
-    return template.render(deck=deck, theme=theme.settings, slides=deck.slides,
-                           title_box=theme.box("title"), footer_box=theme.box("footer"),
-                           spacing=theme.size("line_spacing"), stylesheets=stylesheets(theme),
-                           fonts={face: theme.font_file(face).as_uri() for face in ("regular", "bold")},
-                           logo=_logo(theme), first_number=first_number)
+    """The deck as one HTML document; fonts and images are referenced inside the template. A
+    template's error or refusal is a TemplateError naming its file and line."""
+    values = dict(deck=deck, theme=theme.settings, slides=deck.slides, title_box=theme.box("title"),
+                  footer_box=theme.box("footer"), spacing=theme.size("line_spacing"),
+                  stylesheets=stylesheets(theme), logo=_logo(theme), first_number=first_number,
+                  fonts={face: theme.font_file(face).as_uri() for face in ("regular", "bold")})
+    env = environment(theme)
+    try:
+        return env.get_template(TEMPLATE).render(**values)
+    except Exception as exc:  # Jinja's errors, the sandbox's and the loader's refusals, a template's bug
+        raise template_error(exc, template_folders(theme)) from None
+
+
+JINJA_REASONS = (
+    (re.compile(r"access to attribute '(.+)' of '(.+)' object is unsafe\."),
+     "refusé par le bac à sable : accès à l'attribut « {0} » d'un objet « {1} »"),
+    (re.compile(r"(.+) is not safely callable"), "refusé par le bac à sable : appel de {0}"),
+    (re.compile(r"Range too big.*"), "refusé par le bac à sable : range() de plus de 100 000 éléments"),
+    (re.compile(r"'(.+)' is undefined"), "variable « {0} » inconnue"),
+)
+
+
+def template_error(exc: Exception, folders: list[Path]) -> Exception:
+    """`exc`, raised while rendering, as a TemplateError located in the template's file and line;
+    an error that no template line caused is stsdeck's own and is returned unchanged."""
+    from jinja2 import TemplateNotFound, TemplateSyntaxError
+    from jinja2.exceptions import SecurityError, TemplateError as JinjaError
+
+    where = _template_line(exc, folders)
+    if isinstance(exc, TemplateSyntaxError):
+        where = f"{exc.filename}:{exc.lineno}: " if exc.filename else where
+        reason = f"syntaxe Jinja invalide ({exc.message})"
+    elif isinstance(exc, TemplateNotFound):
+        reason = f"gabarit « {exc.name} » introuvable dans les dossiers du modèle"
+    elif isinstance(exc, (JinjaError, SecurityError, TemplateError, OverflowError)):
+        reason = _jinja_reason(str(exc))
+    elif where:
+        reason = f"erreur du gabarit ({type(exc).__name__} : {exc})"
+    else:
+        return exc
+    return TemplateError(f"{where}{reason}")
+
+
+def _jinja_reason(message: str) -> str:
+    for pattern, french in JINJA_REASONS:
+        if found := pattern.fullmatch(message):
+            return french.format(*found.groups())
+    return message
+
+
+def _template_line(exc: Exception, folders: list[Path]) -> str:
+    """« file:line: » of the last template line in `exc`'s traceback, or ""."""
+    frames = [f for f in traceback.extract_tb(exc.__traceback__)
+              if any(Path(f.filename).is_relative_to(folder) for folder in folders)]
+    return f"{frames[-1].filename}:{frames[-1].lineno}: " if frames else ""
 
 
 def stylesheets(theme: Theme) -> list[str]:
-    """URIs of the deck.css of every template in the chain, farthest first (nearest wins)."""
-    folders = [BUILTIN / "default", *reversed(theme.folders)]
-    unique = list(dict.fromkeys(folder.resolve() for folder in folders))
-    return [(f / "deck.css").as_uri() for f in unique if (f / "deck.css").is_file()]
+    """URIs of the deck.css of every template in the chain, farthest first (nearest wins); a
+    deck.css that is a symbolic link is refused."""
+    folders = list(reversed(template_folders(theme)))
+    linked = [folder / CSS for folder in folders if (folder / CSS).is_symlink()]
+    if linked:
+        raise TemplateError(f"{linked[0]} : lien symbolique refusé : un modèle ne lit que ses propres fichiers")
+    return [(f / CSS).as_uri() for f in folders if (f / CSS).is_file()]
 
 
 def _logo(theme: Theme) -> dict[str, str] | None:
