@@ -11,7 +11,7 @@ import pytest
 from pptx import Presentation
 from pypdf import PdfReader
 
-from stsdeck.assets import POTX_TYPE, PPTX_TYPE
+from stsdeck.masters.sanitize import POTX_TYPE, PPTX_TYPE
 from stsdeck.build import BuildConfig, build
 from stsdeck.cli import run
 from stsdeck.errors import TemplateError
@@ -54,8 +54,10 @@ def test_master_metadata_never_leaks(clinique: dict[str, Path]) -> None:
     assert (props.author, props.last_modified_by) == ("", "")
     assert props.title == "Radiochimiothérapie des sarcomes des tissus mous"
     with zipfile.ZipFile(clinique["pptx"]) as package:
-        app = package.read("docProps/app.xml").decode()
+        names = package.namelist()
+        app = package.read("docProps/app.xml").decode() if "docProps/app.xml" in names else ""
         assert "Clinique Exemple" not in app and "Martin" not in app
+        assert "docProps/thumbnail.jpeg" not in names and not [n for n in names if "printerSettings" in n]
         assert not [n for n in package.namelist() if "Martin" in package.read(n).decode("latin-1")]
 
 
@@ -129,14 +131,14 @@ def test_a_master_layout_without_title_placeholder_is_refused(tmp_path: Path) ->
 def test_template_check_lists_every_problem(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     folder = copy_clinique(tmp_path)
     theme = folder / "theme.yaml"
-    text = theme.read_text(encoding="utf-8").replace('primary: "#7A1F3D"', 'primary: "bordeaux"')
+    text = theme.read_text(encoding="utf-8").replace('rule: "#C9B7BC"', 'rule: "bordeaux"')
     text = text.replace('text: "Titre seul"', 'text: "Titre et texte"')
     theme.write_text(text, encoding="utf-8")
     (folder / "logo.png").write_bytes(b"<svg xmlns='http://www.w3.org/2000/svg'/>")
     assert run(["template", "check", str(folder)]) == 1
     err = capsys.readouterr().err.splitlines()
     assert err[1:] == [
-        "  - couleur invalide : colors.primary = « bordeaux » (attendu #RRGGBB)",
+        "  - couleur invalide : colors.rule = « bordeaux » (attendu #RRGGBB)",
         f"  - logo illisible (PNG ou JPEG attendu ; SVG et WebP refusés) : {folder / 'logo.png'}",
         "  - disposition « Titre et texte » (layouts.text) absente du masque (disponibles : Diapositive de titre, "
         "Titre et contenu, Titre de section, Deux contenus, Comparaison, Titre seul, Vide, Contenu avec légende, "
