@@ -42,9 +42,10 @@ def fresh_backgrounds(folders: tuple[Path, ...], digest: str, layouts: dict[str,
     return found
 
 
-def background_problems(template: str, folders: tuple[Path, ...], digest: str,
-                        layouts: dict[str, str]) -> list[str]:
-    """Layouts whose PDF background is missing or stale, and the command that makes them."""
+def background_problems(template: str, folders: tuple[Path, ...], digest: str, layouts: dict[str, str],
+                        labels: dict[str, str] | None = None) -> list[str]:
+    """Layouts whose PDF background is missing or stale (named by `labels`, from their qualified
+    names), and the command that makes them."""
     fresh = fresh_backgrounds(folders, digest, layouts)
     wanted = list(dict.fromkeys(name for role, name in layouts.items() if role not in fresh))
     if not wanted:
@@ -53,18 +54,15 @@ def background_problems(template: str, folders: tuple[Path, ...], digest: str,
     stale = [name for name in wanted if any(name in index["layouts"] for index in indexes)]
     absent = [name for name in wanted if name not in stale]
     command = f"stsdeck template check {template} --backgrounds"
+    shown = lambda names: ", ".join(f"« {(labels or {}).get(name, name)} »" for name in names)  # noqa: E731
     problems = []
     if stale:
-        problems.append(f"arrière-plans PDF périmés (le masque a changé depuis leur rendu) : {_names(stale)} ; "
+        problems.append(f"arrière-plans PDF périmés (le masque a changé depuis leur rendu) : {shown(stale)} ; "
                         f"les refaire : {command}")
     if absent:
-        problems.append(f"arrière-plans PDF absents : {_names(absent)} ; les faire : {command} "
+        problems.append(f"arrière-plans PDF absents : {shown(absent)} ; les faire : {command} "
                         "(LibreOffice nécessaire)")
     return problems
-
-
-def _names(names: list[str]) -> str:
-    return ", ".join(f"« {name} »" for name in names)
 
 
 def read_index(folder: Path) -> dict[str, Any] | None:

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import TemplateError
-from .layouts import ROLES, find, missing_placeholders
+from .layouts import ROLES, find, missing_placeholders, written_name
 from .source import clean_master, master_info
 
 
@@ -53,7 +53,8 @@ def background_report(master: Path, layouts: dict[str, str], folders: tuple[Path
         written = render_backgrounds(folders[0], clean.data, clean.source_digest, list(used.values()))
         lines.append(f"arrière-plans PDF refaits : {len(written)} disposition(s) dans {folders[0] / 'backgrounds'}")
     names = {role: layout.qualified for role, layout in used.items() if layout is not None}
-    problems = background_problems(command, folders, clean.source_digest, names)
+    labels = {layout.qualified: written_name(info, layout) for layout in used.values() if layout is not None}
+    problems = background_problems(command, folders, clean.source_digest, names, labels)
     if not problems:
-        lines.append(f"arrière-plans PDF à jour : {', '.join(f'« {n} »' for n in dict.fromkeys(names.values()))}")
+        lines.append(f"arrière-plans PDF à jour : {', '.join(f'« {name} »' for name in dict.fromkeys(labels.values()))}")
     return lines, problems

@@ -14,10 +14,14 @@ NEEDED = {"title": (("titre", TITLES), ("sous-titre", SUBTITLES + BODIES)),
 FOOTER_SHARE = 0.93  # without footer placeholders, content ends this far down the slide
 
 
+def written_name(info: MasterInfo, layout: Layout) -> str:
+    """How theme.yaml names `layout`: its own name when it is unique, else « Masque / Disposition »."""
+    return layout.name if [other.name for other in info.layouts].count(layout.name) == 1 else layout.qualified
+
+
 def available(info: MasterInfo) -> list[str]:
-    """The names a template can write: a layout's own name when it is unique, else qualified."""
-    names = [layout.name for layout in info.layouts]
-    return [layout.name if names.count(layout.name) == 1 else layout.qualified for layout in info.layouts]
+    """The names a template can write for the master's layouts."""
+    return [written_name(info, layout) for layout in info.layouts]
 
 
 def find(info: MasterInfo, name: str, key: str) -> tuple[Layout | None, str | None]:

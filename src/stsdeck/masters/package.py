@@ -5,6 +5,7 @@ DTDs or network."""
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ MAX_TOTAL = 100_000_000  # bytes of all the parts read, uncompressed
 MAX_RATIO = 100  # uncompressed / compressed size of a part larger than RATIO_FLOOR
 RATIO_FLOOR = 1_000_000
 CHUNK = 1 << 20  # parts are inflated this many bytes at a time
+ENTITY = re.compile(r"Entity '([^']*)' not defined")
 
 
 def megabytes(size: int) -> str:
@@ -118,7 +120,9 @@ def parse_xml(data: bytes, name: str, path: Path) -> Any:
     try:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
-        raise refused(path, f"partie « {name} » : XML invalide, {exc.msg}") from exc
+        entity = ENTITY.search(exc.msg or "")
+        reason = f"référence d'entité XML « {entity.group(1)} » interdite" if entity else f"XML invalide, {exc.msg}"
+        raise refused(path, f"partie « {name} » : {reason}") from exc
     docinfo = root.getroottree().docinfo
     if docinfo.doctype or docinfo.internalDTD is not None:
         raise refused(path, f"partie « {name} » : déclaration DTD (<!DOCTYPE>) interdite")

@@ -57,7 +57,7 @@ IMAGES = {  # format: (signature at offset, extension, content type)
 }
 WEB = ("http://", "https://", "mailto:")
 LABELS = {  # what a dropped relationship kind is, for the user
-    "slide": "diapositives d'exemple", "notesMaster": "masque des pages de notes",
+    "slide": "diapositives d'exemple", "notesSlide": "pages de notes", "notesMaster": "masque des pages de notes",
     "handoutMaster": "masque du document à distribuer", "vbaProject": "macros VBA",
     "oleObject": "objets OLE incorporés", "package": "documents incorporés",
     "control": "contrôles ActiveX", "activeXControlBinary": "contrôles ActiveX",
@@ -75,7 +75,7 @@ LABELS = {  # what a dropped relationship kind is, for the user
     "changesInfo": "historique des révisions", "hyperlink": "liens hypertextes autres que web",
     "external": "liens vers l'extérieur", "image": "images d'un format non retenu (SVG, TIFF…)",
 }
-COUNTED = {"slide"}  # reported by number rather than by name
+SLIDE_CONTENT = ("image", "slideLayout", "hyperlink", "slide")  # a sample slide's own, not named
 # Elements removed whole when they refer to something left behind, before the enclosing shape.
 SELF_CONTAINED = {"ext", "hlinkClick", "hlinkHover", "hlinkMouseOver", "bg", "timing", "transition",
                   "custDataLst", "controls", "embeddedFontLst"}
@@ -209,6 +209,19 @@ class _Cleaner:
         if target:
             self.visited.add(target)
         self.dropped.setdefault(LABELS.get(kind, "autres parties"), []).append(target or "?")
+        if kind == "slide" and target:
+            self._drop_slide_parts(target)
+
+    def _drop_slide_parts(self, slide: str) -> None:
+        """Name what a sample slide carries (notes, comments, objects); its pictures and layout go
+        unnamed (a deck keeps them only if the master uses them)."""
+        for _, kind, target, external in self._rels(slide):
+            if external or not target or target in self.visited:
+                continue
+            if kind in LABELS and kind not in SLIDE_CONTENT:
+                self._drop(kind, target, external)
+            elif kind != "image":
+                self.visited.add(target)
 
     def _new_name(self, kind: str, source: str, extension: str = "") -> str:
         number = self.counters[kind] = self.counters.get(kind, 0) + 1
@@ -220,6 +233,9 @@ class _Cleaner:
     def _presentation(self, source: str) -> None:
         self.visited.add(source)
         rels = self._follow(source, "presentation")
+        for kind in ("presProps", "viewProps"):  # PowerPoint wants both; some masters lack them
+            if kind not in {rel_kind for _, rel_kind, _, _ in rels}:
+                rels.append((f"rIdStsdeck{kind}", kind, self._xml_part(kind, f"<{kind}>"), False))
         root = self.package.xml(source)
         part = _Part("ppt/presentation.xml", CONTENT_TYPES["presentation"], rels=rels)
         part.xml = _presentation_xml(root, rels, self.package.path)

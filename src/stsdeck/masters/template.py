@@ -14,7 +14,7 @@ from ..resources import BUILTIN
 from .backgrounds import render_backgrounds
 from .inspect import DECK_COLORS, Layout, MasterInfo, Rect, Scheme
 from .layouts import FURNITURE, TITLES, content_box
-from .layouts import BODIES, SUBTITLES, best_layouts
+from .layouts import BODIES, SUBTITLES, best_layouts, written_name
 from .source import clean_master, master_info
 
 EMU_PER_INCH = 914400
@@ -98,9 +98,9 @@ def theme_yaml(name: str, source: str, info: MasterInfo, roles: dict[str, Layout
              f"({_cm(info.width)} × {_cm(info.height)} cm)",
              *fonts, *_colors(info.scheme(roles["text"])), *_boxes(info, roles),
              "layouts:                        # disposition du masque de chaque sorte de diapositive",
-             *(f"  {role}: {_q(_name(info, layout))}  # {ROLES[role]}" for role, layout in roles.items()),
+             *(f"  {role}: {_q(written_name(info, layout))}  # {ROLES[role]}" for role, layout in roles.items()),
              "master_layouts:                 # toutes les dispositions du masque et leurs espaces réservés",
-             *(f"  {_q(_name(info, layout))}: [{', '.join(_placeholders(layout))}]  # {_comment(layout, roles)}"
+             *(f"  {_q(written_name(info, layout))}: [{', '.join(_placeholders(layout))}]  # {_comment(layout, roles)}"
                for layout in info.layouts)]
     return "\n".join(lines) + "\n"
 
@@ -126,7 +126,7 @@ def _boxes(info: MasterInfo, roles: dict[str, Layout]) -> list[str]:
     scale = info.width / REFERENCE[0]
     logo_w, logo_h = round(1.28 * EMU_PER_INCH * scale), round(0.6 * EMU_PER_INCH * scale)
     logo = (title[0] + title[2] - logo_w, title[1], logo_w, logo_h)
-    where = {"text": _name(info, text), "cover": _name(info, cover)}
+    where = {"text": written_name(info, text), "cover": written_name(info, cover)}
     return ["boxes:                          # zones, prises des espaces réservés du masque",
             f"  title: {_inches(title)}  # titre de « {where['text']} »",
             f"  content: {_inches(content)}  # tableaux, textes et graphiques : corps de « {where['text']} »",
@@ -149,11 +149,6 @@ def _footer(info: MasterInfo, layout: Layout, content: Rect) -> Rect:
     below = [a[1] for a in layout.artwork if a[1] > top and a[0] < content[0] + content[2] and a[0] + a[2] > content[0]]
     bottom = min(below, default=info.height - gap) - gap
     return content[0], max(bottom - height, top), content[2], height
-
-
-def _name(info: MasterInfo, layout: Layout) -> str:
-    """The layout's name as theme.yaml writes it: qualified only when its name repeats."""
-    return layout.name if [other.name for other in info.layouts].count(layout.name) == 1 else layout.qualified
 
 
 def _placeholders(layout: Layout) -> list[str]:
