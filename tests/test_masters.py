@@ -193,3 +193,19 @@ def test_changed_master_makes_backgrounds_stale(from_potx: Made, tmp_path: Path,
         "--backgrounds"]
     theme = load_theme(folder)
     assert theme.backgrounds == ()  # a build draws plain pages rather than the old master's look
+
+
+def test_a_repeated_layout_name_must_name_its_master(from_libreoffice: Made, tmp_path: Path,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    import shutil
+
+    folder = tmp_path / "charte-lo"
+    shutil.copytree(from_libreoffice.folder, folder)
+    theme = folder / "theme.yaml"
+    text = theme.read_text(encoding="utf-8")
+    assert 'table: "Masque 2 / Title Only"' in text
+    theme.write_text(text.replace('table: "Masque 2 / Title Only"', 'table: "Title Only"'), encoding="utf-8")
+    assert run(["template", "check", str(folder)]) == 1
+    assert capsys.readouterr().err.splitlines()[1:] == [
+        "  - disposition « Title Only » (layouts.table) ambiguë, elle existe dans plusieurs masques : préciser le "
+        "masque (« Masque 1 / Title Only » ; « Masque 2 / Title Only »)"]
