@@ -70,9 +70,11 @@ def _fonts(scheme: Scheme, target: Path) -> list[str]:
     font = scheme.minor_font or scheme.major_font
     known = FONTS.get(font.lower())
     if known is None:
-        why = "la police par défaut" if not font or font.lower() in KNOWN else \
-            f"pas d'équivalent métrique livré pour « {font} » : Arial / Liberation Sans"
-        return [f"# Polices : celles du modèle par défaut (Arial / Liberation Sans ; masque : {why})."]
+        default = "# Polices : celles du modèle par défaut, Arial (PPTX) et Liberation Sans (mesure et PDF)"
+        if not font or font.lower() in KNOWN:
+            return [default + (f", comme le thème du masque (« {font} »)." if font else ".")]
+        return [default + f" : la police du masque, « {font} », n'a pas", "# d'équivalent métrique livré avec "
+                "stsdeck. Pour la garder, mettre ses fichiers .ttf dans fonts/ et les nommer ici (fonts.files)."]
     family, pdf_family, folder, files = known
     (target / "fonts").mkdir()
     for file in (*files, "README.md"):
