@@ -13,7 +13,6 @@ from pathlib import Path
 from lxml import etree
 from pptx import Presentation
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
-from pptx.oxml.ns import qn
 
 from stsdeck.masters.sanitize import POTX_TYPE, PPTX_TYPE
 from stsdeck.render.container import theme_xml
