@@ -19,14 +19,14 @@ PAGE = re.compile(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', re.S
 Word = tuple[float, float, float, float, str]
 
 
-def office_pdf(document: Path, out: Path) -> Path:
-    """`document` (PPTX, ODP…) converted to PDF by LibreOffice headless, with a private profile
-    (conversions running at once never share one), written into `out`."""
+def office_pdf(document: Path, out: Path, to: str = "pdf") -> Path:
+    """`document` (PPTX, ODP…) converted to PDF (or to the format `to`) by LibreOffice headless,
+    with a private profile (conversions running at once never share one), written into `out`."""
     out.mkdir(parents=True, exist_ok=True)
     profile = (out / f"lo-profile-{os.getpid()}").as_uri()
-    subprocess.run(["soffice", f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf",
+    subprocess.run(["soffice", f"-env:UserInstallation={profile}", "--headless", "--convert-to", to,
                     "--outdir", str(out), str(document)], check=True, capture_output=True, timeout=300)
-    return out / (document.stem + ".pdf")
+    return out / f"{document.stem}.{to}"
 
 
 def pages(pdf: Path) -> list[tuple[float, float, list[Word]]]:

@@ -11,12 +11,12 @@ import pytest
 from pptx import Presentation
 from pypdf import PdfReader
 
-from stsdeck.assets import POTX_TYPE, PPTX_TYPE
+from stsdeck.masters.sanitize import POTX_TYPE, PPTX_TYPE
 from stsdeck.build import BuildConfig, build
 from stsdeck.cli import run
 from stsdeck.errors import TemplateError
 from stsdeck.resources import BUILTIN
-from stsdeck.themes import load_theme
+from stsdeck.themes import Box, load_theme
 
 from .conftest import DATA
 
@@ -54,8 +54,10 @@ def test_master_metadata_never_leaks(clinique: dict[str, Path]) -> None:
     assert (props.author, props.last_modified_by) == ("", "")
     assert props.title == "Radiochimiothérapie des sarcomes des tissus mous"
     with zipfile.ZipFile(clinique["pptx"]) as package:
-        app = package.read("docProps/app.xml").decode()
+        names = package.namelist()
+        app = package.read("docProps/app.xml").decode() if "docProps/app.xml" in names else ""
         assert "Clinique Exemple" not in app and "Martin" not in app
+        assert "docProps/thumbnail.jpeg" not in names and not [n for n in names if "printerSettings" in n]
         assert not [n for n in package.namelist() if "Martin" in package.read(n).decode("latin-1")]
 
 
@@ -129,14 +131,14 @@ def test_a_master_layout_without_title_placeholder_is_refused(tmp_path: Path) ->
 def test_template_check_lists_every_problem(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     folder = copy_clinique(tmp_path)
     theme = folder / "theme.yaml"
-    text = theme.read_text(encoding="utf-8").replace('primary: "#7A1F3D"', 'primary: "bordeaux"')
+    text = theme.read_text(encoding="utf-8").replace('rule: "#C9B7BC"', 'rule: "bordeaux"')
     text = text.replace('text: "Titre seul"', 'text: "Titre et texte"')
     theme.write_text(text, encoding="utf-8")
     (folder / "logo.png").write_bytes(b"<svg xmlns='http://www.w3.org/2000/svg'/>")
     assert run(["template", "check", str(folder)]) == 1
     err = capsys.readouterr().err.splitlines()
     assert err[1:] == [
-        "  - couleur invalide : colors.primary = « bordeaux » (attendu #RRGGBB)",
+        "  - couleur invalide : colors.rule = « bordeaux » (attendu #RRGGBB)",
         f"  - logo illisible (PNG ou JPEG attendu ; SVG et WebP refusés) : {folder / 'logo.png'}",
         "  - disposition « Titre et texte » (layouts.text) absente du masque (disponibles : Diapositive de titre, "
         "Titre et contenu, Titre de section, Deux contenus, Comparaison, Titre seul, Vide, Contenu avec légende, "
@@ -208,3 +210,131 @@ def test_logo_is_one_shared_image_and_notes_slides_are_numbered_in_order(cliniqu
     notes = sorted(int(n.removeprefix("ppt/notesSlides/notesSlide").removesuffix(".xml"))
                    for n in names if n.startswith("ppt/notesSlides/notesSlide") and n.endswith(".xml"))
     assert notes == list(range(1, len(notes) + 1)) and notes
+
+
+def theme_part(pptx: Path) -> str:
+    with zipfile.ZipFile(pptx) as package:
+        return package.read("ppt/theme/theme1.xml").decode()
+
+
+def test_default_and_clinique_decks_pass_the_open_xml_rules(built: dict[str, Path], clinique: dict[str, Path]) -> None:
+    from .rendering import audit_errors
+
+    assert audit_errors(built["pptx"]) == []
+    assert audit_errors(clinique["pptx"]) == []
+
+
+def test_the_pptx_theme_carries_the_template_colours_and_font(built: dict[str, Path],
+                                                              clinique: dict[str, Path]) -> None:
+    default = theme_part(built["pptx"])
+    for slot, color in (("dk1", "1A1A1A"), ("lt1", "FFFFFF"), ("accent1", "1F4E79"), ("accent2", "C55A11")):
+        assert f'<a:{slot}><a:srgbClr val="{color}"/></a:{slot}>' in default
+    assert '<a:latin typeface="Arial"/>' in default and "Calibri" not in default
+    own = theme_part(clinique["pptx"])  # the master's own theme, kept
+    for slot, color in (("dk1", "2B2B2B"), ("lt1", "FBF8F4"), ("accent1", "7A1F3D"), ("accent2", "1B7F79")):
+        assert f'<a:{slot}><a:srgbClr val="{color}"/></a:{slot}>' in own
+    theme = load_theme("clinique")  # theme.yaml's colours default to the master's theme
+    assert (theme.color("primary"), theme.color("accent"), theme.color("background")) == ("#7A1F3D", "#1B7F79", "#FBF8F4")
+
+
+def test_clinique_has_its_rule_and_one_master_background(clinique: dict[str, Path]) -> None:
+    prs = Presentation(clinique["pptx"])
+    rules = [[s for s in slide.shapes if s.name == "Filet du titre"] for slide in prs.slides]
+    assert not rules[0] and all(len(r) == 1 for r in rules[1:])
+    box = load_theme("clinique").box("title")
+    assert (rules[1][0].begin_y, rules[1][0].end_x) == (box.y + box.h, box.x + box.w)
+    assert prs.slide_master.part.blob.count(b"<p:bg>") == 1  # the schema allows one, before p:spTree
+    pdf = PdfReader(clinique["pdf"])
+    assert len(pdf.pages) == len(prs.slides)  # the PDF side, rule and background, is compared on pictures
+
+
+@pytest.mark.skipif(not shutil.which("soffice") or not shutil.which("pdftoppm"), reason="LibreOffice absent")
+def test_clinique_pdf_and_pptx_look_alike(clinique: dict[str, Path], tmp_path: Path) -> None:
+    from .rendering import office_pdf
+    from .test_masters import assert_alike
+
+    assert_alike(clinique["pdf"], office_pdf(clinique["pptx"], tmp_path / "office"), tmp_path)
+
+
+@pytest.mark.skipif(not shutil.which("pdftoppm"), reason="poppler absent")
+def test_default_pdf_and_pptx_look_alike(built: dict[str, Path], office_rendering: Path, tmp_path: Path) -> None:
+    from .test_masters import assert_alike
+
+    assert_alike(built["pdf"], office_rendering, tmp_path)
+
+
+def test_clinique_backgrounds_are_fresh_and_used_by_the_pdf() -> None:
+    theme = load_theme("clinique")
+    backgrounds = dict(theme.backgrounds)
+    assert set(backgrounds) == {"title", "text", "table", "chart"}
+    assert theme.background("table") == CLINIQUE.resolve() / "backgrounds" / "fond-1-6.png"
+    assert load_theme("default").backgrounds == ()
+
+
+def sized_master(folder: Path, width: int, height: int) -> None:
+    """A python-pptx master at `width` × `height` EMU with the default's layout names."""
+    from stsdeck.render.container import fit_slide_size
+
+    prs = Presentation()
+    fit_slide_size(prs, width, height)
+    prs.save(folder / "master.pptx")
+
+
+@pytest.mark.parametrize(("size", "content"), [
+    ((9144000, 6858000), (308610, 1188720, 8524494, 5166360)),  # 4:3, 10 × 7,5 in
+    ((12192000, 7620000), (411480, 1320800, 11365992, 5740400)),  # 16:10
+])
+def test_boxes_scale_to_the_master_size(tmp_path: Path, size: tuple[int, int], content: tuple[int, ...]) -> None:
+    sized_master(tmp_path, *size)
+    (tmp_path / "theme.yaml").write_text('name: taille\nextends: default\nmaster: "master.pptx"\n', encoding="utf-8")
+    theme = load_theme(tmp_path)
+    assert theme.slide == size
+    box = theme.box("content")
+    assert (box.x, box.y, box.w, box.h) == content
+    pptx = tmp_path / "out" / "rtct-stm.pptx"
+    build(BuildConfig(DATA, tmp_path / "out", ("pptx",), str(tmp_path)))
+    prs = Presentation(pptx)
+    assert (prs.slide_width, prs.slide_height) == size
+    for slide in prs.slides:
+        for shape in slide.shapes:
+            height = sum(r.height for r in shape.table.rows) if shape.has_table else shape.height
+            assert shape.left + shape.width <= size[0] and shape.top + height <= size[1], shape.name
+
+
+def test_a_layer_with_its_own_frame_keeps_its_boxes(tmp_path: Path) -> None:
+    """Boxes given on a 10 × 7,5 in frame by a template that extends the 16:9 default."""
+    (tmp_path / "theme.yaml").write_text(
+        "name: cadre\nextends: default\nslide_in: [10, 7.5]\nboxes:\n  title: [0.5, 0.25, 9, 1]\n", encoding="utf-8")
+    theme = load_theme(tmp_path)
+    assert theme.slide == (9144000, 6858000)
+    assert theme.box("title") == Box.inches([0.5, 0.25, 9, 1])
+    assert theme.box("content") == Box.inches([0.45 * 0.75, 1.3, 12.43 * 0.75, 5.65])
+
+
+@pytest.mark.parametrize(("line", "expected"), [
+    ("slide_in: [0.5, 7.5]\n", "  - slide_in : attendu [largeur, hauteur] en pouces, chacune de 1 à 56, reçu « [0.5, 7.5] »"),
+    ("title_rule: {color: violet, width_pt: 2}\n",
+     "  - title_rule : attendu {color: une couleur du thème (primary, accent, text, muted, background, header_fill, "
+     "header_text, band_fill, rule), width_pt: épaisseur en points}, reçu « {'color': 'violet', 'width_pt': 2} »"),
+])
+def test_slide_size_and_title_rule_are_checked(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                               line: str, expected: str) -> None:
+    (tmp_path / "theme.yaml").write_text("name: essai\nextends: default\n" + line, encoding="utf-8")
+    assert run(["template", "check", str(tmp_path)]) == 1
+    assert capsys.readouterr().err.splitlines()[1:] == [expected]
+
+
+@pytest.mark.skipif(not shutil.which("pdftoppm"), reason="poppler absent")
+def test_clinique_pdf_draws_the_rule_under_the_title(clinique: dict[str, Path], tmp_path: Path) -> None:
+    from .rendering import pictures
+
+    box = load_theme("clinique").box("title")
+    dpi = 50
+    page = pictures(clinique["pdf"], tmp_path, dpi)[1]
+    from PIL import Image
+
+    with Image.open(page) as opened:
+        grey = opened.convert("L")
+        y = round((box.y + box.h) / 914400 * dpi)
+        x = round((box.x + box.w / 2) / 914400 * dpi)
+        assert min(grey.getpixel((x, y + dy)) for dy in (-1, 0, 1)) < 160  # the teal rule on cream

@@ -9,7 +9,8 @@ cd "$(dirname "$0")/.."
 # WeasyPrint draws the PDF with Pango; HarfBuzz-Subset makes its font subsets.
 RUNTIME=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0)
 # The tests render the PPTX with LibreOffice and read the PDFs with poppler.
-TESTS=(python3-venv libreoffice-impress poppler-utils fonts-liberation2)
+# Carlito stands for Calibri when LibreOffice renders the clinique and Calibri masters.
+TESTS=(python3-venv libreoffice-impress poppler-utils fonts-liberation2 fonts-crosextra-carlito)
 
 packages=("${RUNTIME[@]}")
 [ "${1:-}" = "--runtime" ] || packages+=("${TESTS[@]}")

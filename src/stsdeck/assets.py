@@ -1,4 +1,4 @@
-"""Template assets: fonts, logo and PowerPoint master, checked before any build writes."""
+"""Template assets: font and logo files checked before any build writes; the logo's place."""
 
 from __future__ import annotations
 
@@ -7,20 +7,12 @@ import warnings
 import zipfile
 from pathlib import Path
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from .themes import Theme
-
+FONT_FACES = ("regular", "bold")
 LOGO_FORMATS = ("PNG", "JPEG")
 LOGO_MAX_BYTES = 5_000_000
 LOGO_MAX_PIXELS = 4000
-SLIDE_SIZE = (12192000, 6858000)
-POTX_TYPE = "application/vnd.openxmlformats-officedocument.presentationml.template.main+xml"
-PPTX_TYPE = "application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml"
-REQUIRED_PLACEHOLDERS = {"title": ("titre", "sous-titre"), "text": ("titre",), "table": ("titre",),
-                         "chart": ("titre",)}
-PLACEHOLDER_TYPES = {"titre": ("TITLE", "CENTER_TITLE"), "sous-titre": ("SUBTITLE", "BODY")}
 
 
 def font_problem(path: Path) -> str | None:
@@ -62,19 +54,12 @@ def logo_problem(path: Path) -> str | None:
     return None
 
 
-def file_problems(theme: Theme) -> list[str]:
-    """Problems of the theme's fonts, logo and master file."""
-    from .themes import FONT_FACES
-
-    files = theme.settings["fonts"]["files"]
-    problems = [f"champ manquant : fonts.files.{face}" for face in FONT_FACES if face not in files]
-    problems += [p for face in FONT_FACES if face in files if (p := font_problem(theme.font_file(face)))]
-    logo = theme.file("logo")
+def file_problems(fonts: dict[str, str], logo: Path | None) -> list[str]:
+    """Problems of the theme's font files (by face) and logo."""
+    problems = [f"champ manquant : fonts.files.{face}" for face in FONT_FACES if face not in fonts]
+    problems += [p for face in FONT_FACES if face in fonts if (p := font_problem(Path(fonts[face])))]
     if logo and (p := logo_problem(logo)):
         problems.append(p)
-    master = theme.file("master")
-    if master and not master.is_file():
-        problems.append(f"masque introuvable : {master}")
     return problems
 
 
@@ -91,59 +76,6 @@ def rewritten_package(data: bytes, content: Callable[[str, bytes], bytes],
                 info.compress_type, info.external_attr = zipfile.ZIP_DEFLATED, 0o644 << 16
             target.writestr(info, content(entry.filename, source.read(entry)))
     return out.getvalue()
-
-
-def master_bytes(path: Path) -> bytes:
-    """The master as .pptx bytes (a .potx has its main content type switched)."""
-    data = path.read_bytes()
-    if path.suffix.lower() != ".potx":
-        return data
-    return rewritten_package(data, lambda name, part: part.replace(POTX_TYPE.encode(), PPTX_TYPE.encode())
-                             if name == "[Content_Types].xml" else part)
-
-
-def open_master(path: Path) -> Any:
-    """The master as a python-pptx Presentation, or raise ValueError if it is not one."""
-    from pptx import Presentation
-
-    try:
-        return Presentation(io.BytesIO(master_bytes(path)))
-    except Exception as exc:  # python-pptx raises KeyError, ValueError, BadZipFile…
-        raise ValueError(f"masque illisible ({type(exc).__name__}) : {path}") from exc
-
-
-def _placeholder_kinds(layout: Any) -> set[str]:
-    kinds = set()
-    for placeholder in layout.placeholders:
-        name = placeholder.placeholder_format.type.name if placeholder.placeholder_format.type else ""
-        kinds |= {k for k, types in PLACEHOLDER_TYPES.items() if name in types}
-    return kinds
-
-
-def master_problems(theme: Theme) -> list[str]:
-    """Layouts the theme maps that the master (python-pptx's own without one) lacks, or that lack a
-    needed placeholder; a master that is not 16:9."""
-    from pptx import Presentation
-
-    master = theme.file("master")
-    try:
-        prs = open_master(master) if master else Presentation()
-    except ValueError as exc:
-        return [str(exc)]
-    problems = []
-    if master and (prs.slide_width, prs.slide_height) != SLIDE_SIZE:
-        problems.append(f"masque au format {prs.slide_width} × {prs.slide_height} EMU, "
-                        f"attendu 16:9 ({SLIDE_SIZE[0]} × {SLIDE_SIZE[1]} EMU)")
-    layouts = {layout.name: layout for layout in prs.slide_layouts}
-    for key, needed in REQUIRED_PLACEHOLDERS.items():
-        name = theme.layout(key)
-        if name not in layouts:
-            problems.append(f"disposition « {name} » (layouts.{key}) absente du masque "
-                            f"(disponibles : {', '.join(layouts)})")
-            continue
-        missing = [n for n in needed if n not in _placeholder_kinds(layouts[name])]
-        problems += [f"disposition « {name} » (layouts.{key}) : espace réservé « {n} » absent" for n in missing]
-    return problems
 
 
 def logo_box(path: Path, box: Any) -> tuple[int, int, int, int]:

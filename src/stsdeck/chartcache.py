@@ -44,7 +44,7 @@ def chart_names(dataset: Dataset, theme: Theme, keys: tuple[str, ...],
     and the figures if it reads them. A study edit redraws only the charts that show what changed."""
     categories = [(c.key, c.short_title) for c in dataset.categories]
     fonts = [digest(theme.font_file(face).read_bytes()) for face in ("regular", "bold")]
-    look = (theme.settings["colors"], theme.settings["boxes"]["content"], fonts)
+    look = (theme.settings["colors"], dataclasses.astuple(theme.box("content")), fonts)  # box at the slide size
     shared = [categories, dataset.chart_labels, look, code_digest()]
     shown = [dataclasses.asdict(f) for f in category_figures]
 

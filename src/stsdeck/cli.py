@@ -15,6 +15,7 @@ from .notices import third_party_notices
 
 if TYPE_CHECKING:
     from .build import BuildConfig
+    from .themes import Theme
 
 
 def parser() -> argparse.ArgumentParser:
@@ -59,12 +60,17 @@ def parser() -> argparse.ArgumentParser:
     exp.add_argument("--data", type=Path, default=Path("data"), metavar="DOSSIER", help="dossier de données (défaut : data/)")
     t = sub.add_parser("template", help="créer ou vérifier un modèle d'établissement")
     tsub = t.add_subparsers(dest="action", required=True, metavar="action")
-    new = tsub.add_parser("new", help="créer templates/NOM/ à partir d'un modèle existant")
+    new = tsub.add_parser("new", help="créer templates/NOM/ à partir d'un modèle existant ou d'un masque")
     new.add_argument("name", metavar="NOM", help="nom du nouveau modèle")
-    new.add_argument("--from", dest="source", default="default", metavar="MODÈLE",
-                     help="modèle de départ (défaut : default)")
+    origin = new.add_mutually_exclusive_group()
+    origin.add_argument("--from", dest="source", default="default", metavar="MODÈLE",
+                        help="modèle de départ (défaut : default)")
+    origin.add_argument("--from-master", dest="master", type=Path, default=None, metavar="MASQUE",
+                        help="masque PowerPoint de l'établissement (.pptx ou .potx) dont tirer le modèle")
     tcheck = tsub.add_parser("check", help="vérifier un modèle (masque, dispositions, logo, polices, couleurs)")
     tcheck.add_argument("name", metavar="MODÈLE", help="nom ou dossier du modèle")
+    tcheck.add_argument("--backgrounds", action="store_true",
+                        help="refaire les arrière-plans PDF des dispositions du masque (LibreOffice)")
     return p
 
 
@@ -74,13 +80,36 @@ def template_command(args: argparse.Namespace) -> int:
     from .scaffold import new_template
     from .themes import load_theme
 
+    if args.action == "new" and args.master is not None:
+        from .masters.template import template_from_master
+
+        folder, notes = template_from_master(args.name, args.master, Path.cwd())
+        print("\n".join([*notes, f"modèle créé : {folder}"]))
+        return 0
     if args.action == "new":
         print(f"modèle créé : {new_template(args.name, args.source, Path.cwd())}")
         return 0
     theme = load_theme(args.name)
+    lines = master_check(theme, args.name, args.backgrounds)
     check_rendering(theme)
-    print(f"modèle « {theme.name} » valide ({theme.folder})")
+    print("\n".join([*lines, f"modèle « {theme.name} » valide ({theme.folder})"]))
     return 0
+
+
+def master_check(theme: "Theme", name: str, refresh: bool) -> list[str]:
+    """`template check`'s lines on the master: what it held that no deck gets, and its layouts' PDF
+    backgrounds (refreshed first with `refresh`); TemplateError when they are missing or stale."""
+    from .errors import TemplateError
+    from .masters.check import background_report, dropped_lines
+
+    master = theme.file("master")
+    if master is None:
+        return []
+    lines, problems = background_report(master, theme.settings["layouts"], theme.folders, name, refresh)
+    if problems:
+        print("\n".join(dropped_lines(master)))
+        raise TemplateError(f"modèle « {theme.name} » ({theme.folder}) :\n" + "\n".join(f"  - {p}" for p in problems))
+    return dropped_lines(master) + lines
 
 
 def run(argv: list[str]) -> int:

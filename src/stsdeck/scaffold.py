@@ -12,13 +12,19 @@ from .themes import THEME_FILE, template_root
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 
 
-def new_template(name: str, source: str, project: Path) -> Path:
-    """Copy `source` to `project`/templates/`name`/ and rename it; refuse to overwrite."""
+def new_folder(name: str, project: Path) -> Path:
+    """`project`/templates/`name`, refused when the name is invalid or the folder exists."""
     if not NAME.match(name):
         raise TemplateError(f"nom de modèle « {name} » invalide (lettres, chiffres, - et _)")
     target = project / "templates" / name
     if target.exists():
         raise TemplateError(f"{target} existe déjà : choisissez un autre nom")
+    return target
+
+
+def new_template(name: str, source: str, project: Path) -> Path:
+    """Copy `source` to `project`/templates/`name`/ and rename it; refuse to overwrite."""
+    target = new_folder(name, project)
     shutil.copytree(template_root(source, project), target)
     theme = target / THEME_FILE
     text = theme.read_text(encoding="utf-8")

@@ -7,11 +7,16 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from .assets import file_problems
 from .errors import TemplateError
 from .resources import BUILTIN
 
 EMU_PER_INCH = 914400
 THEME_FILE = "theme.yaml"
+SLIDE = (12192000, 6858000)  # 16:9, 13,333 × 7,5 in: the slide (and box frame) when none is given
+SLIDE_LIMITS_IN = (1.0, 56.0)  # PowerPoint's smallest and largest slide side
+ROLES = ("title", "text", "table", "chart")
+ROLE_OF_KIND = {"cover": "title", "table": "table", "chart": "chart"}  # other kinds of slide use "text"
 
 REQUIRED = {
     "fonts": ("pptx_family", "pdf_family", "files"),
@@ -26,7 +31,6 @@ REQUIRED = {
     "panel": ("padding_in", "fill"),
     "layouts": ("title", "text", "table", "chart"),
 }
-FONT_FACES = ("regular", "bold")
 FILE_KEYS = ("master", "logo")
 COLOR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 COVER_FIELDS = ("subtitle", "authors", "institution", "event", "date")
@@ -47,6 +51,13 @@ class Box:
         x, y, w, h = (round(v * EMU_PER_INCH) for v in values)
         return cls(x, y, w, h)
 
+    def scaled(self, frame: tuple[int, int], slide: tuple[int, int]) -> "Box":
+        """The box drawn on a `frame`-sized slide, placed on a `slide`-sized one."""
+        if frame == slide:
+            return self
+        fx, fy = slide[0] / frame[0], slide[1] / frame[1]
+        return Box(round(self.x * fx), round(self.y * fy), round(self.w * fx), round(self.h * fy))
+
 
 @dataclass(frozen=True)
 class Theme:
@@ -56,6 +67,9 @@ class Theme:
     name: str
     settings: dict[str, Any]
     folders: tuple[Path, ...] = ()
+    slide: tuple[int, int] = SLIDE  # EMU: the master's size, else the frame of the boxes
+    layouts: tuple[tuple[str, str], ...] = ()  # (role, layout part in the clean master)
+    backgrounds: tuple[tuple[str, str], ...] = ()  # (role, picture of its layout for the PDF)
 
     def color(self, key: str) -> str:
         """A colour as #RRGGBB."""
@@ -65,9 +79,14 @@ class Theme:
         """A size in points (or a factor for line_spacing)."""
         return float(self.settings["sizes"][key])
 
+    @property
+    def frame(self) -> tuple[int, int]:
+        """The slide size (EMU) the boxes of theme.yaml are given on."""
+        return frame_of(self.settings) or SLIDE
+
     def box(self, key: str) -> Box:
-        """A named slide area."""
-        return Box.inches(self.settings["boxes"][key])
+        """A named slide area, scaled from the boxes' frame to the slide."""
+        return Box.inches(self.settings["boxes"][key]).scaled(self.frame, self.slide)
 
     def font_file(self, face: str = "regular") -> Path:
         """Absolute path of a font face file."""
@@ -81,6 +100,25 @@ class Theme:
     def layout(self, key: str) -> str:
         """Name of the master layout used for `key` slides (title, text, table, chart)."""
         return self.settings["layouts"][key]
+
+    def role(self, kind: str) -> str:
+        """The layout role of a kind of slide (cover, table, chart, or text for the others)."""
+        return ROLE_OF_KIND.get(kind, "text")
+
+    def layout_part(self, role: str) -> str:
+        """The part name of `role`'s layout in the clean master."""
+        return dict(self.layouts)[role]
+
+    def background(self, kind: str) -> Path | None:
+        """The picture of the layout of `kind` slides for the PDF page, if it is up to date."""
+        found = dict(self.backgrounds).get(self.role(kind))
+        return Path(found) if found else None
+
+    def master_data(self) -> bytes:
+        """The clean master as .pptx bytes (python-pptx's own without one)."""
+        from .masters.source import clean_master
+
+        return clean_master(self.file("master")).data
 
     @property
     def table(self) -> dict[str, Any]:
@@ -184,15 +222,82 @@ def template_chain(template: str | Path | None, project: Path | None = None) -> 
 def load_theme(template: str | Path | None = None, project: Path | None = None) -> Theme:
     """Read, merge and validate the theme of `template`; every problem is listed at once."""
     chain = template_chain(template, project)
-    settings: dict[str, Any] = {}
     roots = (*chain, BUILTIN / "default")
-    for folder in reversed(chain):
-        settings = _merge(settings, _read_layer(folder, roots))
+    settings = _stacked([_read_layer(folder, roots) for folder in reversed(chain)])
     theme = Theme(chain[0], settings.get("name", chain[0].name), settings, tuple(chain))
     problems = theme_problems(theme)
     if problems:
         raise TemplateError(f"modèle « {theme.name} » ({chain[0]}) :\n" + "\n".join(f"  - {p}" for p in problems))
-    return theme
+    return _with_master(theme)
+
+
+def _stacked(layers: list[dict[str, Any]]) -> dict[str, Any]:
+    """The layers (farthest first) merged; the master's theme colours come under the layer that
+    names the master, and each layer's boxes are carried over to the frame of the layers above."""
+    names = {}
+    for layer in layers:
+        names = _merge(names, layer)
+    settings: dict[str, Any] = {}
+    for layer in layers:
+        if layer.get("master"):
+            settings = _merge(settings, _master_colors(Path(layer["master"]), names.get("layouts")))
+        settings = _merge(_reframed(settings, frame_of(layer)), layer)
+    return settings
+
+
+def _master_colors(master: Path, layouts: Any) -> dict[str, Any]:
+    """{"colors": …} from the theme of the master holding the text layout ({} if unreadable)."""
+    from .masters.layouts import find
+    from .masters.source import master_info
+
+    try:
+        info = master_info(master)
+    except TemplateError:
+        return {}
+    name = layouts.get("text") if isinstance(layouts, dict) else None
+    layout = find(info, name, "text")[0] if isinstance(name, str) else None
+    return {"colors": info.scheme(layout).deck_colors()}
+
+
+def frame_of(settings: dict[str, Any]) -> tuple[int, int] | None:
+    """`slide_in` ([width, height] in inches) in EMU, if valid."""
+    value = settings.get("slide_in")
+    low, high = SLIDE_LIMITS_IN
+    if isinstance(value, list) and len(value) == 2 and all(_is_number(v) and low <= v <= high for v in value):
+        return round(value[0] * EMU_PER_INCH), round(value[1] * EMU_PER_INCH)
+    return None
+
+
+def _reframed(settings: dict[str, Any], frame: tuple[int, int] | None) -> dict[str, Any]:
+    """`settings` with its boxes carried over to `frame`, when a layer above declares another."""
+    old = frame_of(settings) or SLIDE
+    boxes = settings.get("boxes")
+    if frame is None or frame == old or not isinstance(boxes, dict):
+        return settings
+    fx, fy = frame[0] / old[0], frame[1] / old[1]
+    moved = {key: [box[0] * fx, box[1] * fy, box[2] * fx, box[3] * fy] if _is_box(box) else box
+             for key, box in boxes.items()}
+    return {**settings, "boxes": moved}
+
+
+def _is_box(value: Any) -> bool:
+    return isinstance(value, list) and len(value) == 4 and all(_is_number(n) and n >= 0 for n in value)
+
+
+def _with_master(theme: Theme) -> Theme:
+    """`theme` with its slide size, the layout part of each role and its up-to-date backgrounds."""
+    from .masters.backgrounds import fresh_backgrounds
+    from .masters.layouts import find
+    from .masters.source import clean_master, master_info
+
+    master = theme.file("master")
+    info = master_info(master)
+    parts = {role: find(info, theme.layout(role), role)[0] for role in ROLES}
+    slide = (info.width, info.height) if master else theme.frame
+    backgrounds = fresh_backgrounds(theme.folders, clean_master(master).source_digest,
+                                    {role: layout.qualified for role, layout in parts.items()}) if master else {}
+    return replace(theme, slide=slide, layouts=tuple((role, layout.part) for role, layout in parts.items()),
+                   backgrounds=tuple((role, str(path)) for role, path in backgrounds.items()))
 
 
 def _is_number(value: Any) -> bool:
@@ -206,8 +311,11 @@ def _number_problems(settings: dict[str, Any]) -> list[str]:
     problems = [f"sizes.{k} : attendu un nombre, reçu « {v} »" for k, v in settings["sizes"].items()
                 if not _is_number(v) or v <= 0]
     problems += [f"boxes.{k} : attendu [x, y, largeur, hauteur] en pouces, reçu « {v} »"
-                 for k, v in settings["boxes"].items()
-                 if not (isinstance(v, list) and len(v) == 4 and all(_is_number(n) and n >= 0 for n in v))]
+                 for k, v in settings["boxes"].items() if not _is_box(v)]
+    if "slide_in" in settings and frame_of(settings) is None:
+        low, high = (f"{n:g}".replace(".", ",") for n in SLIDE_LIMITS_IN)
+        problems.append(f"slide_in : attendu [largeur, hauteur] en pouces, chacune de {low} à {high}, "
+                        f"reçu « {settings['slide_in']} »")
     weights = settings["table"]["column_weights"]
     if not (isinstance(weights, list) and len(weights) == len(CELL_KEYS) and all(_is_number(w) and w > 0 for w in weights)):
         problems.append(f"table.column_weights : attendu {len(CELL_KEYS)} nombres positifs")
@@ -216,9 +324,21 @@ def _number_problems(settings: dict[str, Any]) -> list[str]:
     return problems
 
 
+def _rule_problems(settings: dict[str, Any]) -> list[str]:
+    """The rule under the title: a colour of the theme and a width in points, or nothing."""
+    rule = settings.get("title_rule")
+    if not rule:
+        return []
+    ok = isinstance(rule, dict) and rule.get("color") in settings["colors"] \
+        and _is_number(rule.get("width_pt")) and 0 < rule["width_pt"] <= 20
+    colors = ", ".join(settings["colors"])
+    return [] if ok else [f"title_rule : attendu {{color: une couleur du thème ({colors}), width_pt: épaisseur en "
+                          f"points}}, reçu « {rule} »"]
+
+
 def theme_problems(theme: Theme) -> list[str]:
     """What the template lacks or gets wrong: fields, colours, fonts, logo, master layouts."""
-    from .assets import file_problems, master_problems
+    from .masters.check import master_problems
 
     settings = theme.settings
     problems = [f"champ manquant : {section}.{key}" for section, keys in REQUIRED.items()
@@ -228,10 +348,9 @@ def theme_problems(theme: Theme) -> list[str]:
     problems += [f"couleur invalide : colors.{k} = « {v} » (attendu #RRGGBB)"
                  for k, v in settings["colors"].items() if not COLOR.match(str(v))]
     problems += _number_problems(settings)
+    problems += _rule_problems(settings)
     problems += [f"cover_fields : champ « {f} » inconnu (attendu : {', '.join(COVER_FIELDS)})"
                  for f in settings.get("cover_fields", []) if f not in COVER_FIELDS]
-    problems += file_problems(theme)
-    master = theme.file("master")
-    if master is None or master.is_file():
-        problems += master_problems(theme)
+    problems += file_problems(settings["fonts"]["files"], theme.file("logo"))
+    problems += master_problems(theme.file("master"), settings["layouts"])
     return problems

@@ -1,4 +1,5 @@
-"""Deck -> HTML with a sandboxed Jinja2 (autoescaped, StrictUndefined), one 16:9 page per slide."""
+"""Deck -> HTML with a sandboxed Jinja2 (autoescaped, StrictUndefined), one page per slide at the
+slide's size, on the picture of the slide's layout when the template has one."""
 
 from __future__ import annotations
 
@@ -126,7 +127,8 @@ def render_html(deck: Deck, theme: Theme, first_number: int = 1) -> str:
     template's error or refusal is a TemplateError naming its file and line."""
     values = dict(deck=deck, theme=theme.settings, slides=deck.slides, title_box=theme.box("title"),
                   footer_box=theme.box("footer"), spacing=theme.size("line_spacing"),
-                  stylesheets=stylesheets(theme), logo=_logo(theme), first_number=first_number,
+                  stylesheets=stylesheets(theme), logo=_logo(theme), first_number=first_number, page=_page(theme),
+                  backgrounds=_backgrounds(deck, theme), title_rule=_title_rule(theme),
                   fonts={face: theme.font_file(face).as_uri() for face in ("regular", "bold")})
     env = environment(theme)
     try:
@@ -179,6 +181,30 @@ def _template_line(exc: Exception, folders: list[Path]) -> str:
     return f"{frames[-1].filename}:{frames[-1].lineno}: " if frames else ""
 
 
+def _page(theme: Theme) -> dict[str, str]:
+    """The page size: the slide's."""
+    width, height = theme.slide
+    return {"width": _pt(width), "height": _pt(height)}
+
+
+def _backgrounds(deck: Deck, theme: Theme) -> dict[str, str]:
+    """The URI of the layout picture of each kind of slide in `deck` that has one."""
+    kinds = dict.fromkeys(slide.kind for slide in deck.slides)
+    return {kind: path.as_uri() for kind in kinds if (path := theme.background(kind)) is not None}
+
+
+def _title_rule(theme: Theme) -> dict[str, str] | None:
+    """The CSS box and border of the rule under the title (theme.yaml `title_rule`), if any."""
+    rule = theme.settings.get("title_rule")
+    if not rule:
+        return None
+    box = theme.box("title")
+    width = float(rule["width_pt"])
+    top = box.y / EMU_PER_PT + box.h / EMU_PER_PT - width / 2
+    return {"style": f"left:{_pt(box.x)};top:{top:.2f}pt;width:{_pt(box.w)};"
+                     f"border-top:{width:.2f}pt solid {theme.color(rule['color'])}"}
+
+
 def stylesheets(theme: Theme) -> list[str]:
     """URIs of the deck.css of every template in the chain, farthest first (nearest wins); a
     deck.css that is a symbolic link is refused."""
@@ -194,7 +220,7 @@ def _logo(theme: Theme) -> dict[str, str] | None:
     from ..assets import logo_box
 
     path = theme.file("logo")
-    if path is None:
+    if path is None or not theme.settings.get("logo_on_slides", True):
         return None
     x, y, w, h = logo_box(path, theme.box("logo"))
     return {"uri": path.as_uri(), "style": _style(Box(x, y, w, h))}

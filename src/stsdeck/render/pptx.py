@@ -12,8 +12,6 @@ from ..measure import EMU_PER_PT
 from ..slides import ChartBlock, Deck, Paragraph, Slide, TableBlock, TextBlock
 from ..themes import Box, Theme
 
-SLIDE_W, SLIDE_H = 12192000, 6858000
-LAYOUT_OF_KIND = {"cover": "title", "table": "table", "chart": "chart"}  # other kinds use "text"
 BULLETS = {0: "•", 1: "–"}
 MAX_PROPERTY = 255  # characters python-pptx accepts in a core property
 DRAWINGML = "http://schemas.openxmlformats.org/drawingml/2006/main"
@@ -26,35 +24,17 @@ APP_XML = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 
 def render_pptx(deck: Deck, theme: Theme) -> bytes:
     """The deck as PowerPoint bytes, on the template's master if it has one."""
-    prs = _presentation(theme)
+    from .container import layouts_by_role, presentation
+
+    prs = presentation(theme)
     _linear_part_lookups(prs.part.package)
-    layouts = {layout.name: layout for layout in prs.slide_layouts}
+    layouts = layouts_by_role(prs, theme)
     for number, slide in enumerate(deck.slides, 1):
-        layout = layouts[theme.layout(LAYOUT_OF_KIND.get(slide.kind, "text"))]
-        _fill_slide(prs.slides.add_slide(layout), slide, number, theme)
+        _fill_slide(prs.slides.add_slide(layouts[theme.role(slide.kind)]), slide, number, theme)
     _set_properties(prs, deck)
     out = io.BytesIO()
     prs.save(out)
     return normalized_package(out.getvalue(), deck.date)
-
-
-def _presentation(theme: Theme) -> Any:
-    """An empty presentation: the template's master without its slides, or python-pptx's, widened."""
-    from pptx import Presentation
-
-    from ..assets import open_master
-
-    master = theme.file("master")
-    if master is None:
-        prs = Presentation()
-        _widen_master(prs)
-        return prs
-    prs = open_master(master)
-    slide_ids = prs.slides._sldIdLst
-    for slide_id in list(slide_ids):
-        prs.part.drop_rel(slide_id.rId)
-        slide_ids.remove(slide_id)
-    return prs
 
 
 def _linear_part_lookups(package: Any) -> None:
@@ -97,16 +77,6 @@ def normalized_package(data: bytes, iso_date: str) -> bytes:
     return rewritten_package(data, lambda name, part: APP_XML if name == "docProps/app.xml" else part, stamp)
 
 
-def _widen_master(prs: Any) -> None:
-    """Set 16:9 and stretch the 4:3 master and layouts to the new width."""
-    factor = SLIDE_W / prs.slide_width
-    prs.slide_width, prs.slide_height = SLIDE_W, SLIDE_H
-    masters = [prs.slide_master, *prs.slide_layouts]
-    for shape in (s for m in masters for s in m.shapes):
-        if shape.width is not None:
-            shape.left, shape.width = int(shape.left * factor), int(shape.width * factor)
-
-
 def _fill_slide(pptx_slide: Any, slide: Slide, number: int, theme: Theme) -> None:
     title_box = theme.box("cover_title" if slide.kind == "cover" else "title")
     _fill_title(pptx_slide.shapes.title, slide, title_box, theme)
@@ -123,6 +93,7 @@ def _fill_slide(pptx_slide: Any, slide: Slide, number: int, theme: Theme) -> Non
     for ph in [p for p in pptx_slide.placeholders if not p.has_text_frame or not p.text_frame.text]:
         ph._element.getparent().remove(ph._element)
     if slide.kind != "cover":
+        _add_title_rule(pptx_slide, theme)
         _add_footer(pptx_slide, number, theme)
     if theme.file("logo") and theme.settings.get("logo_on_slides", True):
         from ..assets import logo_box
@@ -259,6 +230,22 @@ def _row_xml(texts: tuple[str, ...], row: int, height: int, block: TableBlock, t
         f'<a:solidFill><a:srgbClr val="{theme.color(fill).lstrip("#")}"/></a:solidFill></a:tcPr></a:tc>'
         for text in texts)
     return f'<a:tr h="{height}">{cells}</a:tr>'
+
+
+def _add_title_rule(pptx_slide: Any, theme: Theme) -> None:
+    """The template's rule under the title (theme.yaml `title_rule`), if it has one."""
+    from pptx.dml.color import RGBColor
+    from pptx.enum.shapes import MSO_CONNECTOR
+    from pptx.util import Pt
+
+    rule = theme.settings.get("title_rule")
+    if not rule:
+        return
+    box = theme.box("title")
+    line = pptx_slide.shapes.add_connector(MSO_CONNECTOR.STRAIGHT, box.x, box.y + box.h, box.x + box.w, box.y + box.h)
+    line.line.color.rgb = RGBColor.from_string(theme.color(rule["color"]).lstrip("#"))
+    line.line.width = Pt(rule["width_pt"])
+    line.name = "Filet du titre"
 
 
 def _add_footer(pptx_slide: Any, number: int, theme: Theme) -> None:

@@ -1,0 +1,1 @@
+"""Institution PowerPoint masters: read with limits, sanitised, inspected, mapped to roles, rendered."""
