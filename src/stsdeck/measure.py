@@ -27,6 +27,9 @@ class FontMetrics:
     units_per_em: int
     advances: dict[str, int]
     fallback: int
+    ascent: int = 0  # the font's line metrics (hhea), in font units
+    descent: int = 0
+    line_gap: int = 0
     widths: dict[str, int] = field(default_factory=dict, compare=False, repr=False)  # memo of units()
 
     def width_pt(self, text: str, size_pt: float) -> float:
@@ -58,7 +61,16 @@ def metrics(path: Path) -> FontMetrics:
     advances = {chr(code): hmtx[glyph][0] for code, glyph in cmap.items()}
     advances.setdefault(NBSP, advances.get(" ", 0))  # renderers set a missing no-break space as a space
     advances[WJ] = 0  # a word joiner is never drawn
-    return FontMetrics(font["head"].unitsPerEm, advances, max(a for a, _ in hmtx.values()))
+    hhea = font["hhea"]
+    return FontMetrics(font["head"].unitsPerEm, advances, max(a for a, _ in hmtx.values()),
+                       hhea.ascent, -hhea.descent, hhea.lineGap)
+
+
+def baseline_shift(font: FontMetrics, spacing: float) -> float:
+    """How far (in em) below its CSS place PowerPoint and LibreOffice set a line's text when lines
+    are spaced exactly `spacing` times the size: they put a line's extra height above its text,
+    CSS shares it above and below. The PDF moves its text down by this much to match."""
+    return (spacing - (font.ascent + font.descent - font.line_gap) / font.units_per_em) / 2
 
 
 def wrap(text: str, width_pt: float, size_pt: float, font: FontMetrics,

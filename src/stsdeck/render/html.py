@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 from typing import Any
 
-from ..measure import EMU_PER_PT
+from ..measure import EMU_PER_PT, baseline_shift, metrics
 from ..slides import ChartBlock, Deck, TableBlock
 from ..resources import BUILTIN
 from ..themes import Box, Theme
@@ -44,6 +44,7 @@ def render_html(deck: Deck, theme: Theme, first_number: int = 1) -> str:
     return template.render(deck=deck, theme=theme.settings, slides=deck.slides,
                            title_box=theme.box("title"), footer_box=theme.box("footer"),
                            spacing=theme.size("line_spacing"), stylesheets=stylesheets(theme),
+                           shift=baseline_shift(metrics(theme.font_file("regular")), theme.size("line_spacing")),
                            fonts={face: theme.font_file(face).as_uri() for face in ("regular", "bold")},
                            logo=_logo(theme), first_number=first_number)
 
