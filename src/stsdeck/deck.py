@@ -215,10 +215,12 @@ def data_panel(lines: list[str], heading: str, box: Box, theme: Theme, m: Measur
                whole: bool = False) -> TextBlock | None:
     """A filled panel of computed figures in `box`, at the largest size that fits, from the
     sub-bullet size down to `min_text_pt`; None if none fits. A panel across the slide (`whole`)
-    starts from `body_max_pt`, and its text stands in the middle of the panel."""
+    starts with its lines at `body_max_pt` (its heading no larger than a title), and its text stands
+    in the middle of the panel."""
     pad = theme.settings["panel"]["padding_in"] * 72
     inner_w, inner_h = box.w / EMU_PER_PT - 2 * pad, box.h / EMU_PER_PT - 2 * pad
-    sizes = _sizes_down(theme.size("body_max_pt" if whole else "sub_body_pt"), theme.size("min_text_pt") / PANEL_LINE)
+    start = min(theme.size("title_pt"), theme.size("body_max_pt") / PANEL_LINE) if whole else theme.size("sub_body_pt")
+    sizes = _sizes_down(start, theme.size("min_text_pt") / PANEL_LINE)
     for size in sizes:
         paragraphs = _first_flush(_panel_paragraphs(heading, lines, size))
         if sum(m.paragraph_pt(p, inner_w) for p in paragraphs) <= inner_h or (whole and size == sizes[-1]):
