@@ -246,3 +246,18 @@ def test_remembered_word_widths_are_bounded_and_exact(monkeypatch) -> None:
     monkeypatch.setattr(measure, "MEMO_LIMIT", 3)
     assert [font.units(w) for w in ("a", "ab", "abc", "ba", "a")] == [500, 1100, 1800, 1100, 500]
     assert len(font.widths) <= 3
+
+
+def test_a_panel_too_long_for_its_column_gets_a_slide_of_its_own() -> None:
+    from stsdeck.deck import synthesis_slides
+
+    theme = load_theme()
+    dataset = load_dataset(DATA)
+    category = dataset.categories[0]
+    lines = [f"Ligne calculée numéro {i} : 50 % (3 études)" for i in range(30)]
+    slides = synthesis_slides(category, lines, dataset, theme, measure_for(theme))
+    *bullets, panel = slides
+    assert [b.box for s in bullets for b in s.blocks] == [theme.box("content")] * len(bullets)
+    assert panel.title == f"{category.title} (suite)" and panel.blocks[0].role == "panel"
+    assert panel.blocks[0].box == theme.box("content")
+    assert min(p.size_pt for p in panel.blocks[0].paragraphs) >= theme.size("min_text_pt")
