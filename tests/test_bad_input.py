@@ -246,8 +246,8 @@ def test_a_cell_too_long_for_a_whole_slide_fails_the_build(tmp_path: Path,
     before = previous_outputs(out)
     assert run(["build", "--data", str(data), "--out", str(out), "--quiet"]) == 1
     assert capsys.readouterr().err.splitlines() == [
-        f"data/studies/auteur02-2002.yaml:{line}: cells.toxicity: ligne du tableau trop haute pour tenir seule sur "
-        "une diapositive (317,9 cm pour 13,1 cm disponibles) : raccourcissez le texte de cette cellule",
+        f"data/studies/auteur02-2002.yaml:{line}: cells.toxicity: ligne du tableau trop haute pour tenir sur 3 "
+        "diapositives (388,5 cm pour 3 × 12,8 cm disponibles) : raccourcissez le texte de cette cellule",
         "1 problème(s) ; rien n'a été écrit.",
     ]
     assert visible(out) == before

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from pptx import Presentation
 from pptx.util import Pt
 
-from stsdeck.typography import french
+from stsdeck.deck import build_deck, measure_for
+from stsdeck.slides import TableBlock
+from stsdeck.themes import load_theme
 from stsdeck.validate import load_dataset, numbers_in_cell
 
 from .conftest import DATA
 
 SLIDE_W, SLIDE_H = 12192000, 6858000
+DRAWINGML = "http://schemas.openxmlformats.org/drawingml/2006/main"
 
 
 def table_rows(prs: Presentation) -> list[list[str]]:
@@ -25,20 +29,42 @@ def table_rows(prs: Presentation) -> list[list[str]]:
     return rows
 
 
+def letters(text: str) -> str:
+    """`text` without its spaces, line breaks, word joiners and hyphens: the words as they run."""
+    return re.sub(r"[\s\-\u2060]", "", text)
+
+
 def test_every_study_appears_in_a_table_row_with_its_numbers(built: dict[str, Path]) -> None:
+    """Each study's row shows its cells as the template sets them, broken into lines (hyphenated
+    where a word was too long for its column), with the numbers its fields state."""
     dataset = load_dataset(DATA)
-    rows = {row[0]: row for row in table_rows(Presentation(built["pptx"]))}
+    typeset = measure_for(load_theme()).typeset
+    rows = {letters(row[0]): row for row in table_rows(Presentation(built["pptx"]))}
     assert len(rows) == len(dataset.studies) == 26
     for study in dataset.studies:
-        row = rows[french(study.cells.reference)]
-        assert row == [french(c) for c in study.cells.in_order()]
-        assert study.patients in numbers_in_cell(row[2]) or study.cohorts
+        row = rows[letters(typeset(study.cells.reference))]
+        assert [letters(c) for c in row] == [letters(typeset(c)) for c in study.cells.in_order()]
+        shown = [c.replace("\u2060", "").replace("-\n", "").replace("\n", " ") for c in row]
+        assert study.patients in numbers_in_cell(shown[2]) or study.cohorts
         if study.local_control:
-            assert study.local_control.pct in numbers_in_cell(row[9])
+            assert study.local_control.pct in numbers_in_cell(shown[9])
         if study.pcr_pct is not None:
-            assert study.pcr_pct in numbers_in_cell(row[6])
+            assert study.pcr_pct in numbers_in_cell(shown[6])
         if study.r0_pct is not None:
-            assert study.r0_pct in numbers_in_cell(row[7])
+            assert study.r0_pct in numbers_in_cell(shown[7])
+
+
+def test_cells_are_written_in_the_lines_the_deck_measured(built: dict[str, Path]) -> None:
+    """One paragraph per measured line, so PowerPoint and LibreOffice wrap a cell where the PDF does."""
+    from stsdeck.synthesize import figures
+
+    theme = load_theme()
+    dataset = load_dataset(DATA)
+    deck = build_deck(dataset, theme, figures(dataset))
+    expected = [list(row) for slide in deck.slides for block in slide.blocks if isinstance(block, TableBlock)
+                for row in block.rows]
+    assert table_rows(Presentation(built["pptx"])) == expected
+    assert any("\n" in cell for row in expected for cell in row)
 
 
 def test_slides_are_16_9_and_every_shape_lies_inside(built: dict[str, Path]) -> None:
@@ -61,14 +87,40 @@ def test_each_slide_has_a_real_title_placeholder(built: dict[str, Path]) -> None
     assert titles[-1].startswith("Références")
 
 
-def test_table_text_is_at_least_9_pt_and_names_arial(built: dict[str, Path]) -> None:
+def test_table_text_is_at_least_the_template_minimum_and_names_arial(built: dict[str, Path]) -> None:
+    theme = load_theme()
+    assert theme.size("min_text_pt") >= 11
     prs = Presentation(built["pptx"])
     runs = [run for slide in prs.slides for shape in slide.shapes if shape.has_table
             for row in shape.table.rows for cell in row.cells
             for p in cell.text_frame.paragraphs for run in p.runs]
     assert runs
-    assert all(run.font.size >= Pt(9) for run in runs)
+    assert all(run.font.size >= Pt(theme.size("min_text_pt")) for run in runs)
     assert {run.font.name for run in runs} == {"Arial"}
+
+
+def test_cells_carry_the_rules_the_pdf_draws(built: dict[str, Path]) -> None:
+    """Four rules of the theme's width and colour on every cell, as the PDF's table borders."""
+    from stsdeck.render.html import render_html
+    from stsdeck.slides import Deck
+
+    theme = load_theme()
+    width, colour = round(theme.table["rule_pt"] * 12700), theme.color("rule").lstrip("#").upper()
+    prs = Presentation(built["pptx"])
+    cells = [cell for slide in prs.slides for shape in slide.shapes if shape.has_table
+             for row in shape.table.rows for cell in row.cells]
+    for cell in cells[:50]:
+        tcpr = cell._tc.tcPr
+        rules = [tcpr.find(f"{{{DRAWINGML}}}{side}") for side in ("lnL", "lnR", "lnT", "lnB")]
+        assert all(r is not None and r.get("w") == str(width) for r in rules)
+        assert all(r.find(f".//{{{DRAWINGML}}}srgbClr").get("val") == colour for r in rules)
+    html = render_html(Deck("t", "s", (), "2026-01-01", "d", ()), theme)
+    assert f"border: {theme.table['rule_pt']}pt solid {theme.color('rule')}" in html
+
+
+def test_the_cover_title_breaks_where_the_deck_balanced_it(built: dict[str, Path]) -> None:
+    title = Presentation(built["pptx"]).slides[0].shapes.title
+    assert title.text_frame.text == "Radiochimiothérapie des\vsarcomes des tissus mous"
 
 
 def test_table_slides_carry_the_full_references_in_notes(built: dict[str, Path]) -> None:
@@ -98,7 +150,8 @@ def test_table_continues_with_header_repeated(built: dict[str, Path]) -> None:
                for slide in prs.slides for shape in slide.shapes if shape.has_table]
     assert len(headers) > 4
     assert all(h == headers[0] for h in headers)
-    assert headers[0][0] == "Auteurs/année" and headers[0][-1] == "Survie à 5\u00a0ans"
+    first, last = (h.replace("\u2060", "").replace("\n", " ") for h in (headers[0][0], headers[0][-1]))
+    assert first == "Auteurs/année" and last == "Survie à 5\u00a0ans"
 
 
 def test_same_inputs_give_identical_bytes(built: dict[str, Path], tmp_path: Path) -> None:

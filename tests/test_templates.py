@@ -174,7 +174,7 @@ def test_lookup_prefers_the_project_folder_then_builtin(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("edit", "expected"), [
     (("fonts:\n", "fonts_old:\n", "fonts: [1, 2]\n"), ["  - fonts : attendu un tableau de champs, reçu liste"]),
-    (("  table_pt: 10\n", '  table_pt: "grand"\n', ""), ["  - sizes.table_pt : attendu un nombre, reçu « grand »"]),
+    (("  table_pt: 11\n", '  table_pt: "grand"\n', ""), ["  - sizes.table_pt : attendu un nombre, reçu « grand »"]),
     (("  logo: [11.55, 0.3, 1.33, 0.6]\n", "  logo: [11.55, 0.3]\n", ""),
      ["  - boxes.logo : attendu [x, y, largeur, hauteur] en pouces, reçu « [11.55, 0.3] »"]),
 ])

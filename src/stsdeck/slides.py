@@ -17,6 +17,8 @@ class Paragraph:
     bold: bool = False
     color: str = "text"
     space_before_pt: float = 0.0
+    indent_pt: float = 0.0  # left margin of the text
+    bullet_pt: float = 0.0  # where the bullet stands (levels 0 and 1)
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,7 @@ class TextBlock:
     role: str = "body"  # body | cover_title | cover_meta | panel
     fill: str = ""  # theme colour key of the background, if any
     padding_pt: float = 0.0  # inner margin between the box edge and the text
+    anchor: str = "top"  # top | middle: where the text stands in its box
 
 
 @dataclass(frozen=True)

@@ -22,11 +22,12 @@ REQUIRED = {
     "fonts": ("pptx_family", "pdf_family", "files"),
     "colors": ("primary", "accent", "text", "muted", "background", "header_fill", "header_text",
                "band_fill", "rule"),
-    "sizes": ("title_slide_pt", "subtitle_pt", "meta_pt", "title_pt", "body_pt", "sub_body_pt",
-              "table_pt", "table_header_pt", "footer_pt", "line_spacing"),
+    "sizes": ("title_slide_pt", "subtitle_pt", "meta_pt", "title_pt", "body_pt", "sub_body_pt", "body_max_pt",
+              "min_text_pt", "table_pt", "table_header_pt", "references_pt", "footer_pt", "line_spacing"),
     "boxes": ("title", "content", "cover_title", "cover_meta", "footer", "synthesis_bullets",
               "synthesis_panel", "logo"),
-    "table": ("cell_margin_x_in", "cell_margin_y_in", "column_weights"),
+    "table": ("cell_margin_x_in", "cell_margin_y_in", "rule_pt", "column_weights"),
+    "references": ("columns", "gap_in"),
     "footer": ("text", "slide_numbers"),
     "panel": ("padding_in", "fill"),
     "layouts": ("title", "text", "table", "chart"),
@@ -319,7 +320,7 @@ def _number_problems(settings: dict[str, Any]) -> list[str]:
     weights = settings["table"]["column_weights"]
     if not (isinstance(weights, list) and len(weights) == len(CELL_KEYS) and all(_is_number(w) and w > 0 for w in weights)):
         problems.append(f"table.column_weights : attendu {len(CELL_KEYS)} nombres positifs")
-    problems += [f"table.{k} : attendu un nombre ≥ 0" for k in ("cell_margin_x_in", "cell_margin_y_in")
+    problems += [f"table.{k} : attendu un nombre ≥ 0" for k in ("cell_margin_x_in", "cell_margin_y_in", "rule_pt")
                  if not _is_number(settings["table"][k]) or settings["table"][k] < 0]
     return problems
 
@@ -349,6 +350,9 @@ def theme_problems(theme: Theme) -> list[str]:
                  for k, v in settings["colors"].items() if not COLOR.match(str(v))]
     problems += _number_problems(settings)
     problems += _rule_problems(settings)
+    from .deck import settings_problems
+
+    problems += settings_problems(settings)
     problems += [f"cover_fields : champ « {f} » inconnu (attendu : {', '.join(COVER_FIELDS)})"
                  for f in settings.get("cover_fields", []) if f not in COVER_FIELDS]
     problems += file_problems(settings["fonts"]["files"], theme.file("logo"))

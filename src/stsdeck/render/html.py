@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import TemplateError
-from ..measure import EMU_PER_PT
+from ..measure import EMU_PER_PT, baseline_shift, metrics
 from ..slides import ChartBlock, Deck, TableBlock
 from ..resources import BUILTIN
 from ..themes import Box, Theme
@@ -129,6 +129,7 @@ def render_html(deck: Deck, theme: Theme, first_number: int = 1) -> str:
                   footer_box=theme.box("footer"), spacing=theme.size("line_spacing"),
                   stylesheets=stylesheets(theme), logo=_logo(theme), first_number=first_number, page=_page(theme),
                   backgrounds=_backgrounds(deck, theme), title_rule=_title_rule(theme),
+                  shift=baseline_shift(metrics(theme.font_file("regular")), theme.size("line_spacing")),
                   fonts={face: theme.font_file(face).as_uri() for face in ("regular", "bold")})
     env = environment(theme)
     try:

@@ -145,7 +145,8 @@ def _fill_text(shape: Any, block: TextBlock, theme: Theme, align: str = "l") -> 
     if block.fill:
         shape.fill.solid()
         shape.fill.fore_color.rgb = RGBColor.from_string(theme.color(block.fill).lstrip("#"))
-    frame.vertical_anchor = MSO_ANCHOR.BOTTOM if block.role == "cover_title" else MSO_ANCHOR.TOP
+    frame.vertical_anchor = (MSO_ANCHOR.BOTTOM if block.role == "cover_title" else
+                             MSO_ANCHOR.MIDDLE if block.anchor == "middle" else MSO_ANCHOR.TOP)
     body = frame._txBody
     for old in body.p_lst:
         body.remove(old)
@@ -155,20 +156,22 @@ def _fill_text(shape: Any, block: TextBlock, theme: Theme, align: str = "l") -> 
 
 
 def _paragraph_xml(p: Paragraph, theme: Theme, align: str) -> str:
-    """One paragraph: alignment, bullet and hanging indent, fixed line spacing, one styled run."""
-    from ..deck import indent_pt
-
-    indent = -int(14 * EMU_PER_PT) if p.level >= 0 else 0
+    """One paragraph: alignment, bullet and hanging indent, fixed line spacing, its text in one styled
+    run per line (the lines the deck broke explicitly, joined by line breaks)."""
+    indent = int((p.bullet_pt - p.indent_pt) * EMU_PER_PT) if p.level >= 0 else 0
+    family = escape(theme.settings["fonts"]["pptx_family"], QUOTES)
     bullet = ('<a:buNone/>' if p.level < 0 else
-              f'<a:buFont typeface="Arial"/><a:buChar char="{escape(BULLETS[p.level], QUOTES)}"/>')
-    ppr = (f'<a:pPr algn="{align}" marL="{int(indent_pt(p.level) * EMU_PER_PT)}" indent="{indent}">'
+              f'<a:buSzPct val="100000"/><a:buFont typeface="{family}"/>'
+              f'<a:buChar char="{escape(BULLETS[p.level], QUOTES)}"/>')
+    ppr = (f'<a:pPr algn="{align}" marL="{int(p.indent_pt * EMU_PER_PT)}" indent="{indent}">'
            f'<a:lnSpc><a:spcPts val="{_centipoints(p.size_pt * theme.size("line_spacing"))}"/></a:lnSpc>'
            f'<a:spcBef><a:spcPts val="{_centipoints(p.space_before_pt)}"/></a:spcBef>'
            f'<a:spcAft><a:spcPts val="0"/></a:spcAft>{bullet}</a:pPr>')
     rpr = (f'<a:rPr sz="{_centipoints(p.size_pt)}" b="{int(p.bold)}" lang="fr-FR"><a:solidFill>'
            f'<a:srgbClr val="{theme.color(p.color).lstrip("#").upper()}"/></a:solidFill>'
-           f'<a:latin typeface="{escape(theme.settings["fonts"]["pptx_family"], QUOTES)}"/></a:rPr>')
-    return f"<a:p>{ppr}<a:r>{rpr}<a:t>{xml_text(p.text)}</a:t></a:r></a:p>"
+           f'<a:latin typeface="{family}"/></a:rPr>')
+    runs = f"<a:br>{rpr}</a:br>".join(f"<a:r>{rpr}<a:t>{xml_text(line)}</a:t></a:r>" for line in p.text.split("\n"))
+    return f"<a:p>{ppr}{runs}</a:p>"
 
 
 def xml_text(text: str) -> str:
@@ -212,7 +215,8 @@ def _add_table(pptx_slide: Any, block: TableBlock, theme: Theme) -> None:
 
 
 def _row_xml(texts: tuple[str, ...], row: int, height: int, block: TableBlock, theme: Theme) -> str:
-    """One table row: cells with margins, fill, anchor and one paragraph per line of text."""
+    """One table row: cells with margins, rules, fill, anchor and one paragraph per line of text (the
+    lines the deck measured, so the PPTX wraps where the PDF does)."""
     fill = "header_fill" if row == 0 else ("band_fill" if row % 2 == 0 else "background")
     color = theme.color("header_text" if row == 0 else "text").lstrip("#")
     size = block.header_size_pt if row == 0 else block.size_pt
@@ -226,7 +230,7 @@ def _row_xml(texts: tuple[str, ...], row: int, height: int, block: TableBlock, t
     cells = "".join(
         '<a:tc><a:txBody><a:bodyPr/><a:lstStyle/>'
         + "".join(f"<a:p>{ppr}<a:r>{run}<a:t>{xml_text(line)}</a:t></a:r></a:p>" for line in text.split("\n"))
-        + f'</a:txBody><a:tcPr marL="{mx}" marR="{mx}" marT="{my}" marB="{my}" anchor="{anchor}">'
+        + f'</a:txBody><a:tcPr marL="{mx}" marR="{mx}" marT="{my}" marB="{my}" anchor="{anchor}">{_rules(theme)}'
         f'<a:solidFill><a:srgbClr val="{theme.color(fill).lstrip("#")}"/></a:solidFill></a:tcPr></a:tc>'
         for text in texts)
     return f'<a:tr h="{height}">{cells}</a:tr>'
@@ -246,6 +250,16 @@ def _add_title_rule(pptx_slide: Any, theme: Theme) -> None:
     line.line.color.rgb = RGBColor.from_string(theme.color(rule["color"]).lstrip("#"))
     line.line.width = Pt(rule["width_pt"])
     line.name = "Filet du titre"
+
+
+def _rules(theme: Theme) -> str:
+    """A cell's four rules, as the PDF draws them: the theme's width and rule colour."""
+    width = round(theme.table["rule_pt"] * EMU_PER_PT)
+    if width == 0:
+        return "".join(f"<a:{side}><a:noFill/></a:{side}>" for side in ("lnL", "lnR", "lnT", "lnB"))
+    line = (f'w="{width}" cap="flat" cmpd="sng" algn="ctr"><a:solidFill><a:srgbClr val="'
+            f'{theme.color("rule").lstrip("#").upper()}"/></a:solidFill><a:prstDash val="solid"/>')
+    return "".join(f"<a:{side} {line}</a:{side}>" for side in ("lnL", "lnR", "lnT", "lnB"))
 
 
 def _add_footer(pptx_slide: Any, number: int, theme: Theme) -> None:
