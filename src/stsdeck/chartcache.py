@@ -15,7 +15,7 @@ from .charts import CHART_FIELDS, KEYS, USES_FIGURES, Chart, chart_title, draw_c
 from .errors import DataError, Problem
 from .manifest import CACHE_DIR, code_digest, digest, flatten
 from .model import Dataset, Study
-from .synthesize import FIGURE_FIELDS, CategoryFigures, Pooled, Range
+from .synthesize import FIGURE_FIELDS, CategoryFigures, Exclusion, Pooled, Range, SharedSeries
 from .themes import Theme
 
 EMU_PER_INCH = 914400
@@ -76,7 +76,7 @@ def decode_chart(data: bytes) -> Chart:
 def _range(data: dict[str, Any] | None) -> Range | None:
     if data is None:
         return None
-    return Range(**{**data, "at_minimum": tuple(data["at_minimum"]), "at_maximum": tuple(data["at_maximum"])})
+    return Range(**{**data, **{k: tuple(data[k]) for k in ("at_minimum", "at_maximum", "names")}})
 
 
 def _figures(data: dict[str, Any]) -> CategoryFigures:
@@ -84,7 +84,9 @@ def _figures(data: dict[str, Any]) -> CategoryFigures:
     return CategoryFigures(
         data["category"], data["n_studies"], data["patients"],
         tuple(_range(r) for r in data["local_control"]), _range(data["pcr"]), _range(data["r0"]),
-        _range(data["wound"]), Pooled(**pooled) if pooled else None)
+        _range(data["wound"]), Pooled(**{**pooled, "names": tuple(pooled["names"])}) if pooled else None,
+        data["independent_5y"], tuple(SharedSeries(s["kept"], tuple(s["names"])) for s in data["shared"]),
+        tuple(Exclusion(**e) for e in data["excluded"]))
 
 
 def decode_figures(data: bytes) -> tuple[CategoryFigures, ...]:

@@ -39,6 +39,8 @@ class Schedule:
     dose_per_fraction_gy: float | None = None
     split_course: bool = False
     twice_daily: bool = False
+    boost: bool = False  # a complement added to the study's main schedule
+    conditional: bool = False  # given to some patients only (« +/- … si R1 »)
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,7 @@ class Rate:
     pct: float
     years: float
     kind: str = ""
+    cohort: str = ""  # label of the cohort the rate describes, "" for the study's own arm
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,7 @@ class Toxicity:
     pct: float
     kind: str
     grade: str = ""
+    cohort: str = ""
 
 
 @dataclass(frozen=True)
@@ -66,14 +70,16 @@ class Response:
 
     pct: float
     threshold: str
+    cohort: str = ""
 
 
 @dataclass(frozen=True)
 class Cohort:
-    """A sub-cohort of a study."""
+    """A sub-cohort of a study: an arm, a comparator or a subgroup, with its size when stated."""
 
     label: str
-    patients: int
+    patients: int | None = None
+    role: str = "rtct"  # rtct | control | subgroup | mixed
 
 
 @dataclass(frozen=True)
@@ -91,6 +97,9 @@ class Study:
     cells: Cells
     patients: int
     cohorts: tuple[Cohort, ...] = ()
+    arm: str = ""  # label of the cohort the structured values describe; "" for the whole study
+    shared_patients: str = ""  # series name: studies sharing it may report the same patients
+    chemotherapy_kind: str = ""  # mono | poly | mixed
     radiotherapy: tuple[Schedule, ...] = ()
     pcr_pct: float | None = None
     major_response: Response | None = None
@@ -103,6 +112,11 @@ class Study:
     pmid: str = ""
     lines: dict[str, int] = field(default_factory=dict, compare=False, hash=False, repr=False)
 
+    @property
+    def name(self) -> str:
+        """First author and year ("Hazell 2020"), the author alone without a year."""
+        return self.first_author if self.year is None else f"{self.first_author} {self.year}"
+
 
 @dataclass(frozen=True)
 class Bullet:
@@ -111,6 +125,7 @@ class Bullet:
     text: str
     sub: tuple[str, ...] = ()
     acknowledged: str = ""  # why a warning about this bullet was reviewed and kept
+    acknowledged_data: tuple[str, ...] = ()  # the data the acknowledgement was given for
 
 
 @dataclass(frozen=True)

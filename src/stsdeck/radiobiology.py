@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+
 from .model import Schedule
 
 # The model behind every figure of this module (charts print it, in French, from the
@@ -9,6 +12,7 @@ from .model import Schedule
 # (repopulation) factor, complete repair between fractions. Split-course and twice-daily
 # schedules are therefore computed exactly like continuous once-daily ones, which flatters
 # split courses and ignores incomplete repair when two fractions are given less than ~6 h apart.
+# The EQD2 of a course adds the EQD2 of its parts (BED is additive in the LQ model).
 
 REFERENCE_DOSE_PER_FRACTION_GY = 2.0
 
@@ -51,3 +55,28 @@ def _check(total_gy: float, dose_per_fraction_gy: float, alpha_beta: float) -> N
         raise ValueError(f"alpha/beta must be > 0, got {alpha_beta}")
     if total_gy < 0 or dose_per_fraction_gy < 0:
         raise ValueError(f"doses must be >= 0, got {total_gy} Gy in {dose_per_fraction_gy} Gy fractions")
+
+
+@dataclass(frozen=True)
+class Course:
+    """EQD2 (Gy) of a study's whole course: from its lowest to its highest main schedule, each with the
+    boosts every patient receives; `boosted` adds the largest conditional boost (« +/- … si R1 »)."""
+
+    low: float
+    high: float
+    boosted: float | None = None
+    boost_left_out: bool = False  # a conditional boost without a dose per fraction is not counted
+
+
+def course_eqd2(schedules: Sequence[Schedule], alpha_beta: float) -> Course | None:
+    """The course's EQD2, None without a main schedule or when a schedule every patient receives has
+    no dose per fraction; the main schedules (and the boosts for all) are alternatives of one another."""
+    mains = [schedule_eqd2(s, alpha_beta) for s in schedules if not s.boost]
+    always = [schedule_eqd2(s, alpha_beta) for s in schedules if s.boost and not s.conditional]
+    if not mains or None in mains or None in always:
+        return None
+    sometimes = [schedule_eqd2(s, alpha_beta) for s in schedules if s.boost and s.conditional]
+    known = [d for d in sometimes if d is not None]
+    low = min(mains) + min(always, default=0.0)
+    high = max(mains) + max(always, default=0.0)
+    return Course(low, high, high + max(known) if known else None, len(known) < len(sometimes))

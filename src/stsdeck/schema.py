@@ -74,7 +74,12 @@ POSITIVE_INT = Scalar("int", low=1)
 YEARS = Scalar("number", low=0.1, high=50)
 
 DESIGNS = ("phase-1", "phase-1-2", "phase-2", "randomized", "prospective", "retrospective")
-TOXICITY_KINDS = ("haematologic", "skin", "wound", "late", "other")
+TOXICITY_KINDS = ("haematologic", "skin", "wound", "late", "other", "supportive")
+ROLES = ("rtct", "control", "subgroup", "mixed")  # what a cohort is: RT-CT arm, comparator, subgroup, mixed
+CHEMOTHERAPY_KINDS = ("mono", "poly", "mixed")
+COHORT_LABEL = OPT_TEXT  # the label of one of the study's cohorts
+COHORT_OF_VALUE = ("Cohorte (label d'un élément de cohorts) que décrit cette valeur, si ce n'est pas celle "
+                   "de arm")
 
 SCHEDULE = Fields({
     "total_dose_gy": Scalar("number", low=0.1, high=150),
@@ -82,41 +87,54 @@ SCHEDULE = Fields({
     "dose_per_fraction_gy": Scalar("number", required=False, low=0.1, high=30),
     "split_course": Scalar("bool", required=False),
     "twice_daily": Scalar("bool", required=False),
+    "boost": Scalar("bool", required=False),
+    "conditional": Scalar("bool", required=False),
 }, descriptions={
     "total_dose_gy": "Dose totale, en Gy (point décimal : 50.4)",
     "fractions": "Nombre de fractions, s'il est donné",
     "dose_per_fraction_gy": "Dose par fraction, en Gy, si elle est donnée ou se déduit sans ambiguïté",
     "split_course": "RT en split course (deux séries séparées par une pause) ; défaut : false",
     "twice_daily": "RT bifractionnée ou hyperfractionnée (deux séances par jour) ; défaut : false",
+    "boost": "Complément (boost) ajouté au schéma principal ; plusieurs schémas sans boost sont des "
+             "alternatives (« 50-56 Gy ») ; défaut : false",
+    "conditional": "Complément donné à certains patients seulement (« +/- … si R1 ») ; défaut : false",
 })
 
-COHORT = Fields({"label": TEXT, "patients": POSITIVE_INT}, descriptions={
-    "label": "Nom de la sous-cohorte, tel que la source le donne",
-    "patients": "Effectif de la sous-cohorte (entier > 0, au plus celui de l'étude)",
+COHORT = Fields({"label": TEXT, "patients": Scalar("int", required=False, low=1),
+                 "role": Scalar("text", required=False, choices=ROLES)}, descriptions={
+    "label": "Nom de la cohorte (bras, comparateur, sous-groupe), tel que la source le donne",
+    "patients": "Effectif de la cohorte (entier > 0, au plus celui de l'étude), s'il est donné",
+    "role": "rtct (traitée par RT-CT, défaut), control (bras contrôle), subgroup (sous-groupe, choisi par "
+            "exemple sur la réponse) ou mixed (CT, RT et RT-CT mêlées) ; seules les cohortes rtct sont comptées",
 })
 
-RESPONSE = Fields({"pct": PCT, "threshold": TEXT}, required=False, descriptions={
+RESPONSE = Fields({"pct": PCT, "threshold": TEXT, "cohort": COHORT_LABEL}, required=False, descriptions={
     "pct": "Patients en réponse majeure, en % (0 à 100)",
     "threshold": "Seuil de nécrose qui définit la réponse majeure, ex. « ≥ 95 % »",
+    "cohort": COHORT_OF_VALUE,
 })
 
-LOCAL_CONTROL = Fields({"pct": PCT, "years": YEARS}, required=False, descriptions={
+LOCAL_CONTROL = Fields({"pct": PCT, "years": YEARS, "cohort": COHORT_LABEL}, required=False, descriptions={
     "pct": "Contrôle local, en % (0 à 100)",
     "years": "Horizon en années (5 si la colonne « à 5 ans » ne dit rien d'autre)",
+    "cohort": COHORT_OF_VALUE,
 })
 
-SURVIVAL = Fields({"kind": TEXT, "pct": PCT, "years": YEARS}, descriptions={
+SURVIVAL = Fields({"kind": TEXT, "pct": PCT, "years": YEARS, "cohort": COHORT_LABEL}, descriptions={
     "kind": "Type de survie tel que la cellule l'écrit : SG, SSM, SSR, SSP…",
     "pct": "Survie, en % (0 à 100)",
     "years": "Horizon en années",
+    "cohort": COHORT_OF_VALUE,
 })
 
-TOXICITY = Fields({"label": TEXT, "pct": PCT, "kind": Scalar("text", choices=TOXICITY_KINDS), "grade": OPT_TEXT},
-                  descriptions={
+TOXICITY = Fields({"label": TEXT, "pct": PCT, "kind": Scalar("text", choices=TOXICITY_KINDS), "grade": OPT_TEXT,
+                   "cohort": COHORT_LABEL}, descriptions={
     "label": "Libellé de la toxicité, tel que la cellule l'écrit",
     "pct": "Patients atteints, en % (0 à 100)",
-    "kind": "Type : haematologic (hématologique), skin (cutanée), wound (plaie), late (tardive), other (autre)",
-    "grade": "Grade, si la source le précise, ex. « ≥ 3 »",
+    "kind": "Type : haematologic (hématologique), skin (cutanée), wound (plaie), late (tardive), other (autre), "
+            "supportive (soin de support, ex. G-CSF : jamais compté comme toxicité)",
+    "grade": "Grade, si la source le précise, ex. « ≥ 3 », « 3-4 », « 4 »",
+    "cohort": COHORT_OF_VALUE,
 })
 
 CELLS = Fields({key: Scalar("text") for key in CELL_KEYS}, descriptions={
@@ -146,6 +164,9 @@ STUDY = Fields({
     "cells": CELLS,
     "patients": POSITIVE_INT,
     "cohorts": ListOf(COHORT),
+    "arm": COHORT_LABEL,
+    "shared_patients": OPT_TEXT,
+    "chemotherapy_kind": Scalar("text", required=False, choices=CHEMOTHERAPY_KINDS),
     "radiotherapy": ListOf(SCHEDULE),
     "pcr_pct": OPT_PCT,
     "major_response": RESPONSE,
@@ -165,8 +186,14 @@ STUDY = Fields({
     "pmid": "Identifiant PubMed, pour les références",
     "cells": "Texte affiché dans le tableau, colonne par colonne : le texte de la source réparé, non reformulé "
              "(\"\" si la cellule est vide, \"/\" si la source met « / »)",
-    "patients": "Effectif total de l'étude (entier > 0) ; il doit se lire dans cells.patients",
-    "cohorts": "Sous-cohortes, si la source les distingue",
+    "patients": "Effectif total de l'étude, comparateurs compris (entier > 0) ; il doit se lire dans "
+                "cells.patients",
+    "cohorts": "Cohortes (bras RT-CT, comparateur, sous-groupe), si la source les distingue",
+    "arm": "Cohorte (label d'un élément de cohorts) que décrivent les valeurs structurées ; sans arm, toute "
+           "l'étude, traitée par RT-CT",
+    "shared_patients": "Nom d'une série : les études qui le partagent peuvent rapporter les mêmes patients "
+                       "(même établissement, même protocole) ; elles sont comptées et poolées une fois",
+    "chemotherapy_kind": "mono (monochimiothérapie), poly (polychimiothérapie) ou mixed (selon les patients)",
     "radiotherapy": "Schémas de radiothérapie cités dans cells.radiotherapy, un élément par schéma",
     "pcr_pct": "Réponse complète histologique (pCR), en % (0 à 100) ; elle doit se lire dans cells.pcr",
     "major_response": "Réponse histologique majeure (nécrose au-delà d'un seuil), si la source la donne",
@@ -176,12 +203,21 @@ STUDY = Fields({
     "toxicity": "Toxicités, une entrée par taux de cells.toxicity",
 })
 
-BULLET = Fields({"text": TEXT, "sub": ListOf(TEXT), "acknowledged": OPT_TEXT}, descriptions={
+ACKNOWLEDGEMENT = Fields({"reason": TEXT, "data": ListOf(TEXT, required=True, min_items=1)}, required=False,
+                         descriptions={
+    "reason": "Raison pour laquelle l'auteur garde cette puce malgré l'écart que stsdeck relève",
+    "data": "Les données reconnues, copiées de l'avertissement (le texte après « donnent ») ; si elles "
+            "changent, l'avertissement redevient ouvert et --strict échoue",
+})
+
+BULLET = Fields({"text": TEXT, "sub": ListOf(TEXT), "acknowledged": ACKNOWLEDGEMENT}, descriptions={
     "text": "Texte de la puce, mot pour mot",
     "sub": "Sous-puces",
-    "acknowledged": "Raison pour laquelle l'auteur garde cette puce malgré l'écart que stsdeck relève "
-                    "(l'avertissement reste listé, mais --strict ne le bloque plus)",
+    "acknowledged": "Écart reconnu : sa raison et les données reconnues (l'avertissement reste listé, mais "
+                    "--strict ne le bloque plus tant que les données ne changent pas)",
 })
+ACKNOWLEDGED_TEXT = ("attendu reason: (pourquoi l'écart est gardé) et data: (les données reconnues, "
+                     "copiées de l'avertissement), reçu un texte seul")
 
 SECTION = Fields({"title": TEXT, "bullets": ListOf(BulletSpec(), required=True, min_items=1)}, descriptions={
     "title": "Titre de la diapositive",
@@ -216,24 +252,41 @@ TRIALS = Fields({"title": TEXT, "trials": ListOf(TRIAL, required=True)}, descrip
 })
 
 LABEL_KEYS = ("continued", "references", "notes_references", "figures_title", "figures_studies", "study_one",
-              "study_many", "figures_local_control", "figures_pooled", "figures_pcr", "figures_r0",
-              "figures_wound", "figures_method", "changes_title", "changes_first", "changes_none",
-              "changes_added", "changes_removed", "changes_edited", "changes_figures", "changes_summary")
+              "study_many", "figures_local_control", "figures_local_control_few", "figures_pooled",
+              "figures_prediction", "figures_not_pooled", "figures_pcr", "figures_r0", "figures_wound",
+              "figures_shared", "figures_excluded", "figures_excluded_study", "role_control", "role_subgroup",
+              "role_mixed", "list_separator", "figures_method", "figures_method_ranges", "changes_title",
+              "changes_first", "changes_none", "changes_added", "changes_removed", "changes_edited",
+              "changes_figures", "changes_summary")
 
 LABELS = Fields({key: TEXT for key in LABEL_KEYS}, descriptions={
     "continued": "Ajouté au titre d'une diapositive de tableau continuée, ex. « (suite) »",
     "references": "Titre de la diapositive des références",
     "notes_references": "Début des notes de l'orateur qui donnent les références d'une diapositive",
     "figures_title": "Titre du panneau des chiffres calculés (diapositives de synthèse)",
-    "figures_studies": "Ligne des effectifs du panneau ; champs {studies}, {study_word}, {patients}",
+    "figures_studies": "Ligne des effectifs du panneau (patients des bras RT-CT, une série commune comptée "
+                       "une fois) ; champs {studies}, {study_word}, {patients}",
     "study_one": "Le mot « étude » au singulier ({study_word})",
     "study_many": "Le mot « études » au pluriel ({study_word})",
-    "figures_local_control": "Ligne du contrôle local ; champs {years}, {range}, {median}, {n}, {study_word}",
-    "figures_pooled": "Ligne de l'estimation poolée ; champs {estimate}, {low}, {high}, {i2}",
-    "figures_pcr": "Ligne de la pCR ; champs {range}, {n}, {study_word}, {median}, {years}",
-    "figures_r0": "Ligne de l'exérèse R0 ; champs {range}, {n}, {study_word}, {median}, {years}",
-    "figures_wound": "Ligne des complications de plaie ; champs {range}, {n}, {study_word}, {median}, {years}",
+    "figures_local_control": "Ligne du contrôle local d'un horizon, à partir de 3 études ; champs {years}, {range}, "
+                             "{median}, {n}, {study_word}, {names}",
+    "figures_local_control_few": "Ligne du contrôle local d'un horizon, 1 ou 2 études (sans médiane) ; mêmes champs",
+    "figures_pooled": "Ligne de l'estimation poolée ; champs {estimate}, {low}, {high}, {k}",
+    "figures_prediction": "Ligne de l'intervalle de prédiction ; champs {low}, {high}, {tau2}, {i2}",
+    "figures_not_pooled": "Pourquoi il n'y a pas d'estimation poolée ; champs {n}, {study_word}, {minimum}",
+    "figures_pcr": "Ligne de la pCR ; champs {range}, {n}, {study_word}, {median}, {years}, {names}",
+    "figures_r0": "Ligne de l'exérèse R0 ; champs {range}, {n}, {study_word}, {median}, {years}, {names}",
+    "figures_wound": "Ligne des complications de plaie ; champs {range}, {n}, {study_word}, {median}, {years}, "
+                     "{names}",
+    "figures_shared": "Ligne d'une série de patients possiblement communs ; champs {names}, {kept}",
+    "figures_excluded": "Ligne des valeurs écartées (hors bras RT-CT) ; champ {studies}",
+    "figures_excluded_study": "Une étude écartée ; champs {name}, {role}, {cohort}",
+    "role_control": "Nom d'une cohorte de rôle control ({role})",
+    "role_subgroup": "Nom d'une cohorte de rôle subgroup ({role})",
+    "role_mixed": "Nom d'une cohorte de rôle mixed ({role})",
+    "list_separator": "Séparateur des noms d'études dans le panneau, ex. « , »",
     "figures_method": "Méthode de l'estimation poolée, en bas du panneau",
+    "figures_method_ranges": "Méthode, en bas du panneau, quand la catégorie n'a pas d'estimation poolée",
     "changes_title": "Titre de build/CHANGES.md",
     "changes_first": "CHANGES.md d'une première construction",
     "changes_none": "CHANGES.md quand rien n'a changé",
@@ -455,10 +508,13 @@ class Checker:
             self.add(path, f"attendu un tableau de champs, reçu {type_name(value)}")
 
     def _bullet(self, spec: BulletSpec, value: Any, path: str) -> None:
-        if isinstance(value, dict):
-            self._fields(BULLET, value, path)
-        else:
+        if not isinstance(value, dict):
             self._scalar(TEXT, value, path)
+            return
+        if isinstance(value.get("acknowledged"), str):
+            self.add(_child(path, "acknowledged"), ACKNOWLEDGED_TEXT)
+            value = {key: item for key, item in value.items() if key != "acknowledged"}
+        self._fields(BULLET, value, path)
 
 
 def check_record(spec: Fields, record: Record) -> list[Problem]:

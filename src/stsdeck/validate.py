@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -75,7 +76,8 @@ def _cross_check(categories: Record, studies: list[Record], root: Path) -> list[
         if study.data["category"] not in known:
             problems.append(Problem(study.file, study.line("category"), "category",
                                     f"catégorie inconnue « {study.data['category']} » (attendu : {', '.join(known)})"))
-        problems += numbers_in_cells(study) + cohorts_within(study)
+        problems += numbers_in_cells(study) + cohorts_within(study) + cohort_references(study)
+    problems += duplicate_studies(studies) + duplicate_orders(studies)
     used = {s.data["category"] for s in studies}
     for index, key in enumerate(known):
         if studies and key not in used:
@@ -85,12 +87,18 @@ def _cross_check(categories: Record, studies: list[Record], root: Path) -> list[
     return problems
 
 
+RANGE_FIELDS = {"range", "n", "study_word", "median", "years", "names"}
 PLACEHOLDERS = {
     "figures_studies": {"studies", "study_word", "patients"},
-    "figures_pooled": {"estimate", "low", "high", "i2"},
+    "figures_pooled": {"estimate", "low", "high", "k"},
+    "figures_prediction": {"low", "high", "tau2", "i2"},
+    "figures_not_pooled": {"n", "study_word", "minimum"},
+    "figures_shared": {"names", "kept"},
+    "figures_excluded": {"studies"},
+    "figures_excluded_study": {"name", "role", "cohort"},
     "changes_summary": {"added", "removed", "edited", "figures"},
-    **{key: {"range", "n", "study_word", "median", "years"}
-       for key in ("figures_local_control", "figures_pcr", "figures_r0", "figures_wound")},
+    **{key: RANGE_FIELDS for key in ("figures_local_control", "figures_local_control_few", "figures_pcr",
+                                     "figures_r0", "figures_wound")},
 }
 
 
@@ -127,7 +135,86 @@ def cohorts_within(study: Record) -> list[Problem]:
     total = study.data["patients"]
     return [Problem(study.file, study.line(f"cohorts[{i}].patients"), f"cohorts[{i}].patients",
                     f"effectif de la cohorte ({c['patients']}) supérieur à celui de l'étude ({total})")
-            for i, c in enumerate(study.data.get("cohorts", [])) if c["patients"] > total]
+            for i, c in enumerate(study.data.get("cohorts", [])) if c.get("patients", 0) > total]
+
+
+def _cohort_fields(data: dict[str, Any]) -> list[tuple[str, str]]:
+    """(field path, cohort label) of the arm and of every value that names a cohort."""
+    found = [("arm", data["arm"])] if data.get("arm") else []
+    for key in ("local_control", "major_response"):
+        if data.get(key, {}).get("cohort"):
+            found.append((f"{key}.cohort", data[key]["cohort"]))
+    for key in ("survival", "toxicity"):
+        found += [(f"{key}[{i}].cohort", v["cohort"]) for i, v in enumerate(data.get(key, [])) if v.get("cohort")]
+    return found
+
+
+def cohort_references(study: Record) -> list[Problem]:
+    """An arm or a value naming a cohort the study does not list is an error."""
+    labels = [c["label"] for c in study.data.get("cohorts", [])]
+    expected = ", ".join(f"« {label} »" for label in labels) or "aucune cohorte dans cohorts"
+    return [Problem(study.file, study.line(path), path, f"cohorte « {schema._shown(label)} » inconnue "
+                    f"(attendu : {expected})") for path, label in _cohort_fields(study.data) if label not in labels]
+
+
+def author_slug(author: str) -> str:
+    """A first author as a file name: lower case, without accents, words joined by « - »."""
+    plain = unicodedata.normalize("NFKD", author).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")
+
+
+def _described_patients(data: dict[str, Any]) -> int | None:
+    """Patients of the cohort the study's values describe (its arm), or of the whole study."""
+    if not data.get("arm"):
+        return data["patients"]
+    return next((c.get("patients") for c in data.get("cohorts", []) if c["label"] == data["arm"]), None)
+
+
+def duplicate_studies(studies: list[Record]) -> list[Problem]:
+    """The same study twice: a copied file (same cells), or the same first author, year and cohort."""
+    problems, seen_cells, seen_ids = [], {}, {}
+    for study in sorted(studies, key=lambda r: r.file):
+        d = study.data
+        cells = tuple(sorted(d["cells"].items()))
+        ident = (author_slug(d["first_author"]), d["year"], d.get("arm", ""), _described_patients(d))
+        if (first := seen_cells.get(cells)) is not None:
+            problems.append(Problem(study.file, study.line("cells"), "cells",
+                                    f"mêmes cellules que {first} : fichier copié ? (une étude par fichier)"))
+        elif (first := seen_ids.get(ident)) is not None:
+            problems.append(Problem(study.file, study.line("first_author"), "first_author",
+                                    f"même étude que {first} (même premier auteur, même année, même cohorte de "
+                                    f"{ident[3]} patients)"))
+        seen_cells.setdefault(cells, study.file)
+        seen_ids.setdefault(ident, study.file)
+    return problems
+
+
+def duplicate_orders(studies: list[Record]) -> list[Problem]:
+    """Two studies of one category at the same stated rank are an error."""
+    problems, seen = [], {}
+    for study in sorted(studies, key=lambda r: r.file):
+        if "order" not in study.data:
+            continue
+        place = (study.data["category"], study.data["order"])
+        if (first := seen.setdefault(place, study.file)) != study.file:
+            problems.append(Problem(study.file, study.line("order"), "order",
+                                    f"rang {place[1]} déjà pris par {first} dans la catégorie « {place[0]} »"))
+    return problems
+
+
+NAME_WARNING = "avertissement"
+
+
+def study_warnings(dataset: Dataset) -> list[Problem]:
+    """Warnings about the studies' files: a name that is not <premier-auteur>-<année>.yaml."""
+    problems = []
+    for study in dataset.studies:
+        expected = author_slug(study.first_author) + ("" if study.year is None else f"-{study.year}")
+        if not re.fullmatch(re.escape(expected) + r"(-[a-z0-9]+)*", study.key):
+            problems.append(Problem(study.file, 0, "", f"nom de fichier « {schema._shown(study.key)}.yaml » : "
+                                    f"attendu « {expected}.yaml » (premier auteur et année de l'étude)",
+                                    NAME_WARNING))
+    return problems
 
 
 def numbers_in_cell(text: str) -> set[float]:
@@ -137,10 +224,11 @@ def numbers_in_cell(text: str) -> set[float]:
 
 def _structured_numbers(data: dict[str, Any]) -> list[tuple[str, float, str]]:
     """(field path, value, cell key) for every structured number a study states."""
-    cohorts = [c["patients"] for c in data.get("cohorts", [])]
+    cohorts = [c["patients"] for c in data.get("cohorts", []) if "patients" in c]
     total_is_sum = bool(cohorts) and sum(cohorts) == data["patients"]
     found: list[tuple[str, float, str]] = [] if total_is_sum else [("patients", data["patients"], "patients")]
-    found += [(f"cohorts[{i}].patients", c["patients"], "patients") for i, c in enumerate(data.get("cohorts", []))]
+    found += [(f"cohorts[{i}].patients", c["patients"], "patients") for i, c in enumerate(data.get("cohorts", []))
+              if "patients" in c]
     for i, sched in enumerate(data.get("radiotherapy", [])):
         found += [(f"radiotherapy[{i}].{k}", sched[k], "radiotherapy")
                   for k in ("total_dose_gy", "fractions") if k in sched]
@@ -184,9 +272,16 @@ def _french(value: float) -> str:
     return f"{value:g}".replace(".", ",")
 
 
+def _bullet(item: str | dict[str, Any]) -> Bullet:
+    if isinstance(item, str):
+        return Bullet(item)
+    acknowledged = item.get("acknowledged", {})
+    return Bullet(item["text"], tuple(item.get("sub", [])), acknowledged.get("reason", ""),
+                  tuple(acknowledged.get("data", [])))
+
+
 def _bullets(items: list[Any]) -> tuple[Bullet, ...]:
-    return tuple(Bullet(i) if isinstance(i, str) else Bullet(i["text"], tuple(i.get("sub", [])), i.get("acknowledged", ""))
-                 for i in items)
+    return tuple(_bullet(i) for i in items)
 
 
 def _section(record: Record) -> Section:
@@ -194,7 +289,7 @@ def _section(record: Record) -> Section:
 
 
 def _rate(data: dict[str, Any]) -> Rate:
-    return Rate(float(data["pct"]), float(data["years"]), data.get("kind", ""))
+    return Rate(float(data["pct"]), float(data["years"]), data.get("kind", ""), data.get("cohort", ""))
 
 
 def _study(record: Record) -> Study:
@@ -203,13 +298,15 @@ def _study(record: Record) -> Study:
         key=Path(record.file).stem, file=record.file, category=d["category"], order=d.get("order", 999),
         first_author=d["first_author"], year=d["year"], journal=d["journal"], design=d["design"],
         cells=Cells(**d["cells"]), patients=d["patients"],
-        cohorts=tuple(Cohort(c["label"], c["patients"]) for c in d.get("cohorts", [])),
+        cohorts=tuple(Cohort(c["label"], c.get("patients"), c.get("role", "rtct")) for c in d.get("cohorts", [])),
+        arm=d.get("arm", ""), shared_patients=d.get("shared_patients", ""),
+        chemotherapy_kind=d.get("chemotherapy_kind", ""),
         radiotherapy=tuple(Schedule(**s) for s in d.get("radiotherapy", [])),
         pcr_pct=d.get("pcr_pct"), r0_pct=d.get("r0_pct"),
         major_response=Response(**d["major_response"]) if "major_response" in d else None,
         local_control=_rate(d["local_control"]) if "local_control" in d else None,
         survival=tuple(_rate(s) for s in d.get("survival", [])),
-        toxicity=tuple(Toxicity(t["label"], float(t["pct"]), t["kind"], t.get("grade", ""))
+        toxicity=tuple(Toxicity(t["label"], float(t["pct"]), t["kind"], t.get("grade", ""), t.get("cohort", ""))
                        for t in d.get("toxicity", [])),
         title=d.get("title", ""), doi=str(d.get("doi", "")), pmid=str(d.get("pmid", "")),
         lines={path: line for path, line in record.lines.items() if path.startswith("cells.")})
