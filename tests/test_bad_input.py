@@ -77,10 +77,10 @@ CASES: dict[str, tuple[Callable[[Path], None], list[str]]] = {
         [f"{DELANEY}:3: YAML invalide, colonne 22 : deux-points inattendu : mettez le texte entre guillemets"]),
     "tab-indentation": (
         in_study("  pct: 92", "\tpct: 92"),
-        [f"{DELANEY}:28: YAML invalide, colonne 1 : tabulation interdite en YAML : indentez avec des espaces"]),
+        [f"{DELANEY}:29: YAML invalide, colonne 1 : tabulation interdite en YAML : indentez avec des espaces"]),
     "duplicate-key": (
         in_study("pcr_pct: 8\n", "pcr_pct: 8\npcr_pct: 8\n"),
-        [f"{DELANEY}:26: pcr_pct: clé en double (déjà définie ligne 25)"]),
+        [f"{DELANEY}:27: pcr_pct: clé en double (déjà définie ligne 26)"]),
     "unquoted-NO": (
         in_study('histology: "STS haut grade ≥ 8 cm (grade II et III)"', "histology: NO"),
         [f"{DELANEY}:11: cells.histology: attendu un texte, reçu booléen « false » (écrit NO) {TEXT_HINT}"]),
@@ -92,16 +92,16 @@ CASES: dict[str, tuple[Callable[[Path], None], list[str]]] = {
         [f"{DELANEY}:5: journal: attendu un texte, reçu booléen « true » (écrit on) {TEXT_HINT}"]),
     "leading-zero": (
         in_study("pcr_pct: 8\n", "pcr_pct: 8\npmid: 0012345\n"),
-        [f"{DELANEY}:26: pmid: attendu un texte, reçu entier « 5349 » (écrit 0012345) {TEXT_HINT}"]),
+        [f"{DELANEY}:27: pmid: attendu un texte, reçu entier « 5349 » (écrit 0012345) {TEXT_HINT}"]),
     "clock-time": (
         in_study('design: "Essai de phase II"', "design: 12:30"),
         [f"{DELANEY}:9: cells.design: attendu un texte, reçu entier « 750 » (écrit 12:30) {TEXT_HINT}"]),
     "decimal-comma": (
         in_study("pcr_pct: 8\n", "pcr_pct: 8,5\n"),
-        [f"{DELANEY}:25: pcr_pct: attendu un pourcentage, reçu texte « 8,5 » (décimales avec un point en YAML : 8.5)"]),
+        [f"{DELANEY}:26: pcr_pct: attendu un pourcentage, reçu texte « 8,5 » (décimales avec un point en YAML : 8.5)"]),
     "date-for-number": (
         in_study("pcr_pct: 8\n", "pcr_pct: 2021-03-04\n"),
-        [f"{DELANEY}:25: pcr_pct: attendu un pourcentage, reçu date « 2021-03-04 »"]),
+        [f"{DELANEY}:26: pcr_pct: attendu un pourcentage, reçu date « 2021-03-04 »"]),
     "date-for-text": (
         in_study('journal: "Int J Radiat Oncol Biol Phys"', "journal: 2021-03-04"),
         [f"{DELANEY}:5: journal: attendu un texte, reçu date « 2021-03-04 » {TEXT_HINT}"]),
@@ -125,10 +125,10 @@ CASES: dict[str, tuple[Callable[[Path], None], list[str]]] = {
         [f"{DELANEY}:9: YAML invalide, colonne 17 : caractère de contrôle U+0007 interdit (retirez-le du fichier)"]),
     "pct-above-100": (
         in_study("pcr_pct: 8\n", "pcr_pct: 120\n"),
-        [f"{DELANEY}:25: pcr_pct: attendu un pourcentage entre 0 et 100, reçu 120"]),
+        [f"{DELANEY}:26: pcr_pct: attendu un pourcentage entre 0 et 100, reçu 120"]),
     "pct-negative": (
         in_study("  pct: 92", "  pct: -5"),
-        [f"{DELANEY}:28: local_control.pct: attendu un pourcentage entre 0 et 100, reçu -5"]),
+        [f"{DELANEY}:29: local_control.pct: attendu un pourcentage entre 0 et 100, reçu -5"]),
     "patients-zero": (
         in_study("patients: 48", "patients: 0"),
         [f"{DELANEY}:19: patients: attendu un entier > 0, reçu 0"]),
@@ -138,7 +138,7 @@ CASES: dict[str, tuple[Callable[[Path], None], list[str]]] = {
     "cohort-above-study": (
         lambda data: (edit(study(data), 'patients: "48"', 'patients: "48 (bras A : 60)"'),
                       edit(study(data), "pcr_pct: 8\n", 'pcr_pct: 8\ncohorts:\n  - {label: "bras A", patients: 60}\n')),
-        [f"{DELANEY}:27: cohorts[0].patients: effectif de la cohorte (60) supérieur à celui de l'étude (48)"]),
+        [f"{DELANEY}:28: cohorts[0].patients: effectif de la cohorte (60) supérieur à celui de l'étude (48)"]),
     "unknown-category": (
         in_study('category: "split-course"', 'category: "split"'),
         [f"{DELANEY}:1: category: catégorie inconnue « split » "
@@ -167,7 +167,7 @@ CASES: dict[str, tuple[Callable[[Path], None], list[str]]] = {
          "(attendu : phase-1, phase-1-2, phase-2, randomized, prospective, retrospective)"]),
     "empty-category": (
         remove_studies("adjuvant"),
-        ["data/categories.yaml:43: categories[3].id: catégorie « adjuvant » sans aucune étude"]),
+        ["data/categories.yaml:61: categories[3].id: catégorie « adjuvant » sans aucune étude"]),
     "no-study": (
         remove_studies(None),
         ["data/studies: aucune étude : le dossier studies/ est vide"]),
@@ -275,7 +275,7 @@ def test_a_recursive_yaml_alias_is_answered(data_copy: Path, capsys: pytest.Capt
     edit(study(data_copy), "survival:\n", "survival: &s\n  - *s\n")
     assert run(["check", "--data", str(data_copy)]) == 1
     assert capsys.readouterr().err.splitlines() == [
-        f"{DELANEY}:30: survival[0]: attendu un tableau de champs, reçu liste", "1 problème(s) ; rien n'a été écrit."]
+        f"{DELANEY}:31: survival[0]: attendu un tableau de champs, reçu liste", "1 problème(s) ; rien n'a été écrit."]
 
 
 def png_header(width: int, height: int) -> bytes:

@@ -15,7 +15,7 @@ import yaml
 from PIL import Image
 
 from stsdeck import charts as charts_module
-from stsdeck.charts import KEYS, USES_FIGURES, Chart, draw_charts, first_eqd2, number, palette, percent
+from stsdeck.charts import KEYS, USES_FIGURES, Chart, draw_charts, number, palette, percent, toxicity_dots
 from stsdeck.resources import BUILTIN, EXAMPLE_DATA
 from stsdeck.validate import load_dataset
 
@@ -115,10 +115,44 @@ def test_local_control_shows_decimal_commas_and_horizons(drawn) -> None:
     assert not re.search(r"\d\.\d", chart.alt)
 
 
-def test_local_control_alt_gives_pooled_estimates(drawn) -> None:
-    alt = drawn["local_control"].alt
-    assert "17 études" in alt.replace(NBSP, " ")
-    assert f"Split course 89{NBSP}% (IC 95{NBSP}% 80,4–94,1, 4{NBSP}études)" in alt
+def test_local_control_alt_gives_pooled_estimates_and_prediction_intervals(drawn) -> None:
+    alt = drawn["local_control"].alt.replace(NBSP, " ")
+    assert "15 études" in alt
+    assert ("Normofractionnée 88 % (IC 95 % 68,1–96,1, intervalle de prédiction 16,3–99,6, 3 études)") in alt
+    assert "Split course" not in alt.split("Estimations poolées")[1]  # 2 independent series only
+    text = svg_text(drawn["local_control"]).replace(NBSP, " ")
+    assert "Intervalle de prédiction 95 %" in text and "16,3–99,6 %" in text
+    assert "Paule-Mandel" in text and "Hartung-Knapp-Sidik-Jonkman" in text
+
+
+def test_wilson_intervals_use_the_rtct_arm(drawn) -> None:
+    from stsdeck.synthesize import wilson_interval
+
+    low, high = (100 * p for p in wilson_interval(28, 29))  # Nesseler 2017: 96 % of its 29 RT-CT patients
+    text = svg_text(drawn["local_control"]).replace(NBSP, " ")
+    assert f"96 % ({number(low)}–{number(high)})" in text
+    assert (number(low), number(high)) == ("82,8", "99,4")
+    assert "Nesseler 2017 96 % (29 patients)" in drawn["local_control"].alt.replace(NBSP, " ")
+
+
+def test_values_of_other_cohorts_are_listed_not_drawn(drawn) -> None:
+    text = svg_text(drawn["local_control"]).replace(NBSP, " ")
+    assert "Danieli 2023 (cohorte mixte nCT/nRT/nRTCT)" in text
+    assert "Eilber 2001 (sous-groupe nécrose ≥ 95 %)" in text
+    assert "† Même série, patients possiblement communs : Delaney 2003, Look Hong 2013, Mullen 2014" in text
+
+
+def test_the_forest_plot_legend_stays_outside_the_data(dataset, labels, colors) -> None:
+    from stsdeck.charts import _Canvas, _local_control, _style
+
+    canvas = _Canvas(dataset, labels, colors, (WIDTH, HEIGHT), charts_module.figures(dataset))
+    with _style(colors, FONT):
+        figure, _ = _local_control(canvas)
+        figure.draw_without_rendering()
+        renderer = figure._get_renderer()
+        [ax] = figure.axes
+        [legend] = figure.legends
+        assert not legend.get_window_extent(renderer).overlaps(ax.get_window_extent(renderer))
 
 
 def test_no_decimal_points_in_any_alt_text(drawn) -> None:
@@ -129,14 +163,31 @@ def test_no_decimal_points_in_any_alt_text(drawn) -> None:
 
 def test_pathological_response_shows_thresholds(drawn) -> None:
     chart = drawn["pathological_response"]
-    assert f"45,4{NBSP}% (nécrose >{NBSP}95{NBSP}%)" in chart.alt
+    assert f"14{NBSP}% (nécrose >{NBSP}95{NBSP}%)" in chart.alt  # Spalek
+    assert "Danieli 2023 (cohorte mixte nCT/nRT/nRTCT)" in chart.alt  # a mixed cohort's response, not drawn
     assert f"13,8{NBSP}%" in svg_text(chart)
 
 
 def test_toxicity_alt_summarises_both_panels(drawn) -> None:
-    alt = drawn["toxicity"].alt
+    alt = drawn["toxicity"].alt.replace(NBSP, " ")
     assert "Complications de plaie" in alt and "Adjuvante, non rapporté" in alt
-    assert f"Hypofractionnée, 6 valeurs de 11{NBSP}% à 33{NBSP}%" in alt
+    assert "Hypofractionnée, 6 valeurs de 11 % à 33 % dont 1 de grade ≥ 3" in alt
+    assert "soins de support (G-CSF) exclus" in alt
+
+
+def test_toxicity_has_no_supportive_care_and_sums_separate_grades(dataset) -> None:
+    by_key = {s.key: s for s in dataset.studies}
+    delaney = toxicity_dots(by_key["delaney-2003"], ("skin", "haematologic"))
+    assert [(d.value, d.kind, d.grade_class) for d in delaney] == [(25, "haematologic", "any")]  # no 81,3 % G-CSF
+    stubbe = toxicity_dots(by_key["stubbe-2016"], ("skin", "haematologic"))
+    assert [(d.value, d.kind, d.grade_class) for d in stubbe] == [(5.7, "skin", "severe"),
+                                                                  (pytest.approx(63.6), "haematologic", "severe")]
+    tseng = toxicity_dots(by_key["tseng-2015"], ("skin",))
+    assert [(d.value, d.grade_class) for d in tseng] == [(8, "severe"), (33, "any")]
+
+
+def test_the_toxicity_chart_is_about_categories_not_fractionations(drawn) -> None:
+    assert "fractionnement" not in drawn["toxicity"].title
 
 
 def test_evidence_map_mentions_the_study_without_a_year(drawn, dataset) -> None:
@@ -150,19 +201,45 @@ def test_evidence_map_mentions_the_study_without_a_year(drawn, dataset) -> None:
 
 def test_lc_vs_eqd2_writes_alpha_beta_and_assumption(drawn, labels) -> None:
     chart = drawn["lc_vs_eqd2"]
-    text = svg_text(chart)
-    assert "α/β = 4" in text.replace(NBSP, " ")
+    text = svg_text(chart).replace(NBSP, " ")
+    assert "α/β = 4" in text
     assumption = labels["notes"]["assumption"]
-    assert assumption in text.replace(NBSP, " ")
+    assert assumption in text
+    assert "association écologique, non causale ; pas de facteur temps" in assumption.lower()
     assert assumption in chart.alt.replace(NBSP, " ")
     assert "Curtis 2011 (3" in chart.alt and "48,7 Gy" in chart.alt.replace(NBSP, " ")
 
 
-def test_first_eqd2_skips_schedules_without_dose_per_fraction(dataset) -> None:
-    by_key = {s.key: s for s in dataset.studies}
-    assert first_eqd2(by_key["delaney-2003"], 4) == pytest.approx(44.0)
-    assert first_eqd2(by_key["eilber-2001"], 4) == pytest.approx(35 * (1 + 3.5 / 4) / 1.5)
-    assert first_eqd2(by_key["byun-2021"], 4) is None
+def test_lc_vs_eqd2_draws_whole_courses_and_lists_what_it_leaves_out(drawn) -> None:
+    alt = drawn["lc_vs_eqd2"].alt.replace(NBSP, " ")
+    assert "Nesseler 2017 50–56 Gy, 96 %" in alt
+    text = svg_text(drawn["lc_vs_eqd2"]).replace(NBSP, " ")
+    for name in ("Stubbe 2016 (fractionnement non précisé)", "Byun 2021 (fractionnement non précisé)",
+                 "Danieli 2023 (cohorte mixte nCT/nRT/nRTCT)", "Eilber 2001 (sous-groupe nécrose ≥ 95 %)"):
+        assert name in alt and name.split(" (")[0] in text
+    assert "Complément si R1 sans fractionnement précisé, non compté : Delaney 2003 ; Jebsen 2011" in text
+    for name in ("Delaney 2003", "Mullen 2014", "Look Hong 2013", "Ryan 2008", "Jebsen 2011", "Lu 2018"):
+        assert name in text  # every point at 35 and 44 Gy has its label
+
+
+def test_overlapping_points_are_moved_apart(dataset, labels, colors) -> None:
+    from stsdeck.charts import MARKER_PT, OVERLAP, _Canvas, _dodged, _eqd2_studies, _style
+
+    canvas = _Canvas(dataset, labels, colors, (WIDTH, HEIGHT), ())
+    with _style(colors, FONT):
+        from matplotlib.figure import Figure
+
+        figure = Figure(figsize=(WIDTH, HEIGHT))
+        ax = figure.add_subplot()
+        doses, _ = _eqd2_studies(canvas, 4.0)
+        ax.set_xlim(20, 80)
+        ax.set_ylim(55, 101)
+        placed = _dodged(ax, figure, doses)
+        points = [(ax.transData.transform((d.x, d.y)) * 72 / figure.dpi + (d.dx, 0), d.study.key) for d in placed]
+    for i, (a, _) in enumerate(points):
+        for b, _ in points[i + 1:]:
+            assert abs(a[0] - b[0]) >= MARKER_PT * OVERLAP - 1e-6 or abs(a[1] - b[1]) >= MARKER_PT * OVERLAP
+    assert any(d.dx for d in placed if d.study.key in ("ryan-2008", "lu-2018", "jebsen-2011"))
 
 
 # --- texts come from the YAML -----------------------------------------------------------------------
@@ -182,7 +259,7 @@ def test_titles_alt_and_notes_come_from_the_labels(dataset, labels, colors) -> N
     by_key = {c.key: c for c in charts}
     assert "NOTE ab=10" in by_key["lc_vs_eqd2"].alt
     assert "PHASE-DEUX" in svg_text(by_key["evidence_map"])
-    # α/β = 10 changes the EQD2 of 3.5 Gy fractions: 28 Gy -> 28 (1 + 0.35) / 1.2 = 31.5 Gy
+    # α/β = 10 changes the EQD2 of 3.5 Gy fractions: 28 Gy -> 28 (1 + 0.35) / 1.2 = 31.5 Gy (Lu 2018)
     assert "31,5 Gy" in by_key["lc_vs_eqd2"].alt.replace(NBSP, " ")
 
 
@@ -196,6 +273,8 @@ def test_no_french_sentence_in_the_module() -> None:
     for node in ast.walk(tree):
         if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings:
             text = node.value
+            if text.startswith("outside "):  # a matplotlib legend location
+                continue
             assert not re.search(r"[À-ÿ]", text), text
             assert not re.search(r"[A-Za-z]{2,} [A-Za-z]{2,} [A-Za-z]{2,}", text), text
             assert text not in {"IC 95 %", "ans", "Phase II", "Gy"}, text

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from stsdeck.model import Schedule
-from stsdeck.radiobiology import bed, dose_per_fraction, eqd2, schedule_bed, schedule_eqd2
+from stsdeck.radiobiology import Course, bed, course_eqd2, dose_per_fraction, eqd2, schedule_bed, schedule_eqd2
 
 
 def lq_eqd2(total: float, per_fraction: float, alpha_beta: float) -> float:
@@ -70,3 +70,50 @@ def test_assumption_is_stated_for_charts() -> None:
 def test_invalid_inputs_are_rejected(args: tuple[float, float, float]) -> None:
     with pytest.raises(ValueError):
         bed(*args)
+
+
+def test_a_course_adds_the_boosts_every_patient_receives() -> None:
+    course = course_eqd2([Schedule(50, 25, 2), Schedule(10, 5, 2, boost=True)], 4)
+    assert course == Course(60, 60, None, False)
+
+
+def test_alternative_schedules_give_a_span_and_conditional_boosts_an_upper_end() -> None:
+    # Nesseler 2017: « 50-56 Gy en 25 à 28 f +/- boost séquentiel 10-16 Gy en 5 à 8 f si R1 »
+    schedules = [Schedule(50, 25, 2), Schedule(56, 28, 2), Schedule(10, 5, 2, boost=True, conditional=True),
+                 Schedule(16, 8, 2, boost=True, conditional=True)]
+    assert course_eqd2(schedules, 4) == Course(50, 56, 72, False)
+
+
+def test_boosts_use_their_own_fractionation() -> None:
+    # Silva 2021: 25 Gy in 5 x 5 Gy, +/- 16 Gy in 8 f if positive margins
+    course = course_eqd2([Schedule(25, 5, 5), Schedule(16, 8, 2, boost=True, conditional=True)], 4)
+    assert (course.low, course.boosted) == (pytest.approx(37.5), pytest.approx(53.5))
+
+
+def test_a_conditional_boost_without_fractionation_is_left_out_and_said() -> None:
+    course = course_eqd2([Schedule(44, 22, 2, split_course=True), Schedule(16, boost=True, conditional=True)], 4)
+    assert course == Course(44, 44, None, True)
+
+
+def test_a_course_without_fractionation_has_no_eqd2() -> None:
+    assert course_eqd2([Schedule(60, twice_daily=True)], 4) is None
+    assert course_eqd2([Schedule(45, 25, 1.8), Schedule(10, boost=True)], 4) is None  # a boost for all, unknown
+    assert course_eqd2([Schedule(16, 8, 2, boost=True)], 4) is None  # no main schedule
+    assert course_eqd2([], 4) is None
+
+
+def test_the_studies_courses(dataset_courses) -> None:
+    assert dataset_courses["delaney-2003"] == Course(44, 44, None, True)
+    assert dataset_courses["eilber-2001"].low == pytest.approx(17.5 * (1 + 3.5 / 4) / 1.5)
+    assert dataset_courses["eilber-2001"].high == pytest.approx(35 * (1 + 3.5 / 4) / 1.5)
+    assert dataset_courses["byun-2021"] is None
+    assert dataset_courses["lehane-2016"].low == pytest.approx(30 * (1 + 1.5 / 4) / 1.5)  # twice daily, full repair
+
+
+@pytest.fixture(scope="module")
+def dataset_courses() -> dict:
+    from stsdeck.validate import load_dataset
+
+    from .conftest import DATA
+
+    return {s.key: course_eqd2(s.radiotherapy, 4) for s in load_dataset(DATA).studies}

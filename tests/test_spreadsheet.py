@@ -169,10 +169,11 @@ def test_unknown_columns(tmp_path: Path) -> None:
     source = workbook(tmp_path, [HEADER + ["toxicité", "toxicity[0].grad"], row("a") + ["", ""]])
     assert problems(source, tmp_path) == [
         "etudes.xlsx: Feuil1!T1: colonne inconnue « toxicité » (attendu : fichier, category, order, first_author, "
-        "year, journal, design, title, doi, pmid, cells.*, patients, cohorts[0].*, radiotherapy[0].*, pcr_pct, "
+        "year, journal, design, title, doi, pmid, cells.*, patients, cohorts[0].*, arm, shared_patients, "
+        "chemotherapy_kind, radiotherapy[0].*, pcr_pct, "
         "major_response.*, r0_pct, local_control.*, survival[0].*, toxicity[0].*)",
         "etudes.xlsx: Feuil1!U1: colonne inconnue « toxicity[0].grad » (attendu : toxicity[0].label, "
-        "toxicity[0].pct, toxicity[0].kind, toxicity[0].grade)"]
+        "toxicity[0].pct, toxicity[0].kind, toxicity[0].grade, toxicity[0].cohort)"]
 
 
 def test_percentage_out_of_range_is_mapped_to_its_cell(tmp_path: Path) -> None:

@@ -15,7 +15,7 @@ from .parallel import PdfCache, PdfChunks
 from .progress import Progress
 from .slides import Deck
 from .themes import Theme, load_theme, template_chain
-from .validate import load_dataset
+from .validate import load_dataset, study_warnings
 from .write import output_lock, prune_cache, refused_output, write_outputs
 
 if TYPE_CHECKING:
@@ -53,7 +53,7 @@ class Report:
 def checked(data: Path, strict: bool) -> tuple[Dataset, tuple[Problem, ...]]:
     """The validated dataset and its warnings; with `strict`, warnings are errors."""
     dataset = load_dataset(data)
-    warnings = tuple(check_claims(dataset, source=read_source(data)))
+    warnings = tuple(sorted(check_claims(dataset, source=read_source(data)) + study_warnings(dataset)))
     blocking = [w for w in warnings if not w.acknowledged]
     if strict and blocking:
         raise DataError(blocking)
