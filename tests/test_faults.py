@@ -131,7 +131,7 @@ def test_a_build_failing_while_pdf_chunks_render_stops_its_workers(data_copy: Pa
     monkeypatch.setattr("stsdeck.render.pdf.render_chunk", hang)
     labels = data_copy / "charts.yaml"
     labels.write_text(labels.read_text(encoding="utf-8").replace(
-        'grades hétérogènes selon les études"', 'grades hétérogènes selon les études {zzz}"'), encoding="utf-8")
+        'soins de support (G-CSF) exclus"', 'soins de support (G-CSF) exclus {zzz}"'), encoding="utf-8")
     start = time.monotonic()
     code, err = build_cli(BuildConfig(data_copy, out), capsys)
     assert code == 1 and time.monotonic() - start < 30
