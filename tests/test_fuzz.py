@@ -54,7 +54,7 @@ def studies(draw: st.DrawFn, index: int) -> dict[str, Any]:
     patients = draw(st.integers(1, 5000))
     numbers: dict[str, list[float]] = {key: [] for key in ("patients", "radiotherapy", "pcr", "r0", "toxicity",
                                                            "local_control", "survival")}
-    study: dict[str, Any] = {"category": "synth", "order": draw(st.integers(1, 50)), "first_author": draw(TEXT),
+    study: dict[str, Any] = {"category": "synth", "order": index + 1, "first_author": f"{draw(TEXT)} {index}",
                              "year": draw(st.one_of(st.none(), st.integers(1950, 2100))), "journal": draw(TEXT),
                              "design": draw(st.sampled_from(DESIGNS)), "patients": patients}
     numbers["patients"].append(patients)
@@ -96,6 +96,7 @@ def studies(draw: st.DrawFn, index: int) -> dict[str, Any]:
         study["toxicity"] = toxicity
         numbers["toxicity"] += [t["pct"] for t in toxicity]
     cells = {key: draw(TEXT) for key in ("reference", "design", "histology", "chemotherapy")}
+    cells["reference"] = f"{cells['reference']} {index}".strip()  # one study per file: no two alike
     cells |= {key: (draw(TEXT) + " " + " ; ".join(shown(n) + " %" for n in values)).strip()
               for key, values in numbers.items()}
     study["cells"] = cells

@@ -26,7 +26,7 @@ def edit(path: Path, old: str, new: str) -> None:
     ("deck.yaml", '  - "Survie à 5 ans"\n', '  - "Survie à 5 ans"\n  - "Colonne en trop"\n',
      "data/deck.yaml:11: columns: attendu au plus 11 élément(s), reçu 12"),
     ("deck.yaml", '"pCR : {range} ({n} {study_word})"', '"pCR : {plage} ({n} {study_word})"',
-     "data/deck.yaml:33: labels.figures_pcr: champ {plage} inconnu (possibles : {median}, {n}, {range}, "
+     "data/deck.yaml:36: labels.figures_pcr: champ {plage} inconnu (possibles : {median}, {n}, {names}, {range}, "
      "{study_word}, {years})"),
     ("charts.yaml", 'range: "{low}–{high}"', 'range: "{low–{high}"',
      "data/charts.yaml:8: common.range: accolade non fermée ou isolée (écrivez {{ ou }} pour une accolade "

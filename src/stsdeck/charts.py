@@ -35,6 +35,7 @@ MEDIAN_FROM = 3  # values needed before a strip plot shows its median
 MAX_MARKER_AREA = 1100.0  # pt², the largest study of the evidence map
 MARKER_PT = 9.0  # marker size of the EQD2 chart
 OVERLAP = 0.65  # markers closer than this fraction of their size are moved apart sideways
+DODGE_STEPS = tuple(k for n in range(7) for k in ((n, -n) if n else (0,)))  # 0, 1, -1, … 6, -6 marker steps
 ARM = ("patients", "cohorts", "arm")  # the Study fields that say which patients a value belongs to
 USES_FIGURES = ("local_control",)  # the charts that read the categories' figures (pooled estimates)
 CHART_FIELDS = {  # the Study fields each chart draws, besides which study it is and where it stands
@@ -869,8 +870,9 @@ def _dodged(ax: Any, figure: Any, doses: list[_Dose]) -> list[_Dose]:
     for dose in sorted(doses, key=lambda d: (d.x, -d.y, d.study.key)):
         px, py = (v * scale for v in ax.transData.transform((dose.x, dose.y)))
         step = MARKER_PT * OVERLAP
-        dx = next(k * step for k in (0, 1, -1, 2, -2, 3, -3, 4, -4)
-                  if all(abs(py - qy) >= step or abs(px + k * step - qx) >= step - 1e-6 for qx, qy in placed))
+        dx = next((k * step for k in DODGE_STEPS
+                   if all(abs(py - qy) >= step or abs(px + k * step - qx) >= step - 1e-6 for qx, qy in placed)),
+                  0.0)  # a crowd beyond DODGE_STEPS stays stacked
         placed.append((px + dx, py))
         shifted.append(_Dose(dose.study, dose.course, dx))
     return shifted
