@@ -15,7 +15,7 @@ from .labels import format_label
 from .model import Category, Dataset, Study, Toxicity
 from .radiobiology import Course, course_eqd2
 from .synthesize import (POOLED_HORIZON_YEARS, events_from_pct, figures, is_rtct, population, rtct_patients,
-                         wilson_interval, wound_toxicity)
+                         wilson_interval)
 from .typography import NBSP, french
 
 KEYS = ("local_control", "pathological_response", "toxicity", "evidence_map", "lc_vs_eqd2")
