@@ -131,7 +131,7 @@ BAD = [  # (file, edit, field that both must flag)
     (STUDY, setting("local_control.years", 0), "local_control.years"),
     (STUDY, setting("toxicity[1].kind", "cutanée"), "toxicity[1].kind"),
     (STUDY, setting("survival[0].pct", None), "survival[0].pct"),
-    (STUDY, setting("cohorts", [{"label": "bras A"}]), "cohorts[0].patients"),
+    (STUDY, setting("cohorts", [{"label": "bras A", "patients": 0}]), "cohorts[0].patients"),
     (STUDY, setting("patient", 48), "patient"),
     (STUDY, removing("journal"), "journal"),
     (STUDY, removing("cells.histology"), "cells.histology"),

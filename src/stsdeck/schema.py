@@ -270,7 +270,8 @@ LABELS = Fields({key: TEXT for key in LABEL_KEYS}, descriptions={
     "study_many": "Le mot « études » au pluriel ({study_word})",
     "figures_local_control": "Ligne du contrôle local d'un horizon, à partir de 3 études ; champs {years}, {range}, "
                              "{median}, {n}, {study_word}, {names}",
-    "figures_local_control_few": "Ligne du contrôle local d'un horizon, 1 ou 2 études (sans médiane) ; mêmes champs",
+    "figures_local_control_few": "Ligne du contrôle local d'un horizon, 1 ou 2 études (sans médiane) ; champs "
+                                 "{years}, {range}, {median}, {n}, {study_word}, {names}",
     "figures_pooled": "Ligne de l'estimation poolée ; champs {estimate}, {low}, {high}, {k}",
     "figures_prediction": "Ligne de l'intervalle de prédiction ; champs {low}, {high}, {tau2}, {i2}",
     "figures_not_pooled": "Pourquoi il n'y a pas d'estimation poolée ; champs {n}, {study_word}, {minimum}",
