@@ -68,6 +68,12 @@ def recomputed(arms: list[tuple[float, int]]) -> dict[str, float]:
             "pi_high": expit(mu + half), "i2": max(0.0, result.i2) * 100}
 
 
+def readable(text: str) -> str:
+    """Text as read aloud: no-break spaces as spaces, word joiners (no break after a dash) removed."""
+    return text.replace(NBSP, " ").replace(WORD_JOINER, "")
+
+
+WORD_JOINER = "\u2060"
 CATEGORIES = ("split-course", "normofractionated", "hypofractionated", "adjuvant")
 
 
@@ -76,7 +82,8 @@ def pptx_text(built: dict[str, Path]) -> str:
     from pptx import Presentation
 
     shapes = [sh for slide in Presentation(built["pptx"]).slides for sh in slide.shapes if sh.has_text_frame]
-    return "\n".join(p.text for sh in shapes for p in sh.text_frame.paragraphs).replace(NBSP, " ")
+    text = "\n".join(p.text for sh in shapes for p in sh.text_frame.paragraphs)
+    return readable(text.replace("\x0b", " "))  # a line break decided by the layout reads as a space
 
 
 @pytest.fixture(scope="module")
@@ -84,7 +91,7 @@ def pdf_text(built: dict[str, Path]) -> str:
     from pypdf import PdfReader
 
     text = "\n".join(page.extract_text() for page in PdfReader(built["pdf"]).pages)
-    return " ".join(text.replace(NBSP, " ").split())
+    return " ".join(readable(text).split())
 
 
 def test_only_categories_with_3_independent_studies_are_pooled() -> None:

@@ -38,13 +38,14 @@ def test_the_formatter_refuses_more_than_a_plain_name(label: str, reason: str) -
 
 
 def test_check_refuses_what_the_formatter_refuses(data_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    edit(data_copy / "deck.yaml", '"{studies} {study_word}, {patients} patients"',
-         '"{studies.__class__.__mro__} {study_word}, {patients:>300000000} patients"')
+    edit(data_copy / "deck.yaml", '"{studies} {study_word}, {patients} patients',
+         '"{studies.__class__.__mro__} {study_word}, {patients:>300000000} patients')
     edit(data_copy / "deck.yaml", '"Contrôle local à {years} ans', '"Contrôle local à {years:>300000000} ans')
-    edit(data_copy / "charts.yaml", '"{name} {value}"', '"{name.__init__.__globals__} {value}"')
+    edit(data_copy / "charts.yaml", '"{name} {value} ({patients} patients)"',
+         '"{name.__init__.__globals__} {value} ({patients} patients)"')
     assert run(["check", "--data", str(data_copy)]) == 1
     assert capsys.readouterr().err.splitlines() == [
-        f"data/charts.yaml:40: charts.local_control.alt_study: champ « {{name.__init__.__globals__}} » refusé : {PLAIN}",
+        f"data/charts.yaml:54: charts.local_control.alt_study: champ « {{name.__init__.__globals__}} » refusé : {PLAIN}",
         f"data/deck.yaml:28: labels.figures_studies: champ « {{studies.__class__.__mro__}} » refusé : {PLAIN}",
         "data/deck.yaml:31: labels.figures_local_control: champ « {years:>300000000} » refusé : largeur 300000000 "
         "trop grande (au plus 100)",
