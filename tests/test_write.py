@@ -71,11 +71,11 @@ def test_an_output_folder_that_is_not_an_outputs_is_refused(
 def test_data_under_the_output_folder_stay_inputs(small: Path, monkeypatch: pytest.MonkeyPatch,
                                                   capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.chdir(small.parent)
-    assert run(["build", "--data", "data", "--out", ".", "--format", "pptx", "--quiet"]) == 0
-    assert run(["build", "--data", "data", "--out", ".", "--format", "pptx", "--quiet"]) == 0
+    assert run(["build", "--data", "data", "--out", ".", "--format", "pptx"]) == 0
+    assert run(["build", "--data", "data", "--out", ".", "--format", "pptx"]) == 0
     assert capsys.readouterr().out.splitlines()[-1].startswith("Rien à faire")
     study = small / "studies" / "auteur02-2002.yaml"
     study.write_text(study.read_text(encoding="utf-8").replace("J Synth Oncol", "J Synth Oncol B"), encoding="utf-8")
-    assert run(["build", "--data", "data", "--out", ".", "--format", "pptx", "--quiet"]) == 0
+    assert run(["build", "--data", "data", "--out", ".", "--format", "pptx"]) == 0
     out = capsys.readouterr().out
     assert "Rien à faire" not in out and "1 modifiée(s)" in out
