@@ -1,21 +1,24 @@
-"""Benchmark of stsdeck builds (medians), with the pandoc + LibreOffice pipeline as a peer.
+"""Benchmark of stsdeck builds against the R officer peer, paired in one run: medians and ratios.
 
-Run: .venv/bin/python bench/run.py [--repeat 5]
-Prints medians of: cold full build, PPTX only, nothing changed, one study edited (a number, then
-a text only), 50 and 500 synthetic studies, peak memory; and, where pandoc and soffice exist, the
-peer pipeline on the same content and the ratio.
+Run: .venv/bin/python bench/run.py [--repeat 5] [--peer-work /tmp/officer-peer]
+Each case runs `repeat` times through GNU time (wall, user + system CPU of the whole process tree,
+peak memory of its largest process). The cold builds alternate with the peer's cold render (R
+officer + flextable + metafor + ggplot2, LibreOffice for its PDF), in turn first and second, so
+that both meet the same machine load; the ratios are those of the medians.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import platform
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -24,25 +27,52 @@ from tests.factory import make_dataset  # noqa: E402  (the tests' synthetic data
 from stsdeck.resources import EXAMPLE_DATA  # noqa: E402
 
 STSDECK = [sys.executable, "-m", "stsdeck", "build", "--quiet"]
+PEER = Path("shared/peers/officer/render.sh")
 
 
-def timed(command: list[str]) -> tuple[float, int]:
-    """Wall time (s) and peak memory (KiB) of one command, through GNU time."""
-    start = time.perf_counter()
-    result = subprocess.run(["/usr/bin/time", "-f", "%M", *command], capture_output=True, text=True)
-    elapsed = time.perf_counter() - start
-    if result.returncode != 0:
-        raise SystemExit(f"échec : {' '.join(command)}\n{result.stderr}")
-    return elapsed, int(result.stderr.strip().splitlines()[-1])
+@dataclass(frozen=True)
+class Run:
+    """One command's wall time and CPU time (s) and its largest process's peak memory (MiB)."""
+
+    wall: float
+    cpu: float
+    peak_mib: float
 
 
-def median_of(repeat: int, prepare, command) -> tuple[float, int]:
-    """Median time and peak memory over `repeat` runs, `prepare()` before each."""
+def timed(command: list[str]) -> Run:
+    """`command` run once through GNU time."""
+    with tempfile.NamedTemporaryFile("r", suffix=".time") as report:
+        result = subprocess.run(["/usr/bin/time", "-o", report.name, "-f", "%e %U %S %M", *command],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        if result.returncode != 0:
+            raise SystemExit(f"échec : {' '.join(command)}\n{result.stderr}")
+        wall, user, system, peak = report.read().split()[-4:]
+    return Run(float(wall), float(user) + float(system), int(peak) / 1024)
+
+
+def median(runs: list[Run]) -> Run:
+    return Run(*(statistics.median(getattr(r, f) for r in runs) for f in ("wall", "cpu", "peak_mib")))
+
+
+def repeated(repeat: int, prepare: Callable[[int], None], command: Callable[[int], list[str]]) -> Run:
+    """Median of `repeat` runs, `prepare(i)` before each (not timed)."""
     runs = []
     for index in range(repeat):
         prepare(index)
         runs.append(timed(command(index)))
-    return statistics.median(t for t, _ in runs), max(m for _, m in runs)
+    return median(runs)
+
+
+def paired(repeat: int, ours: Callable[[int], list[str]], theirs: Callable[[int], list[str]],
+           prepare: Callable[[int], None]) -> tuple[Run, Run]:
+    """Medians of `ours` and `theirs`, run in pairs, each pair in the other order than the last."""
+    mine, peer = [], []
+    for index in range(repeat):
+        prepare(index)
+        order = [(mine, ours), (peer, theirs)] if index % 2 == 0 else [(peer, theirs), (mine, ours)]
+        for runs, command in order:
+            runs.append(timed(command(index)))
+    return median(mine), median(peer)
 
 
 def build(data: Path, out: Path, *extra: str) -> list[str]:
@@ -50,115 +80,108 @@ def build(data: Path, out: Path, *extra: str) -> list[str]:
 
 
 def edit_number(data: Path, index: int) -> None:
-    """Change Delaney's local control (cell and value) to a new number."""
+    """Delaney's 5-year local control (cell and value), 92 % and 93 % in turn: figures, two charts,
+    two slides and both outputs change."""
     path = data / "studies" / "delaney-2003.yaml"
+    old, new = (92, 93) if index % 2 == 0 else (93, 92)
     text = path.read_text(encoding="utf-8")
-    old = 92 + index % 2 if index else 92
-    new = 93 - index % 2 if index else 93
     path.write_text(text.replace(f'local_control: "{old}%', f'local_control: "{new}%')
                     .replace(f"  pct: {old}\n  years: 5", f"  pct: {new}\n  years: 5"), encoding="utf-8")
 
 
 def edit_text(data: Path, index: int) -> None:
+    """A word of one table cell: one slide's text changes, figures and charts do not."""
     path = data / "studies" / "delaney-2003.yaml"
+    old, new = ("Moy = 85%", "Moy. = 85%") if index % 2 == 0 else ("Moy. = 85%", "Moy = 85%")
     text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace("Moy = 85%", f"Moy = 85% ({index})") if index == 0
-                    else text.replace(f"({index - 1})", f"({index})"), encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
 
 
-LIBRARIES = {  # what a cold build must load, whatever it does with it
-    "statsmodels (méta-analyse, exigée par le ticket 3)": "from statsmodels.stats.meta_analysis import combine_effects",
-    "matplotlib (graphiques)": "import matplotlib; matplotlib.use('Agg'); import matplotlib.figure",
-    "WeasyPrint (PDF)": "import weasyprint",
-    "python-pptx (PPTX)": "import pptx",
-}
+def peer_script() -> Path | None:
+    """The officer peer's render.sh, in a `shared/` folder beside the checkout or above it."""
+    return next((p / PEER for p in ROOT.parents if (p / PEER).is_file()), None)
 
 
-def import_times(repeat: int) -> dict[str, float]:
-    """Median time to import each library in a fresh interpreter, minus an empty interpreter's."""
-    def median_run(code: str) -> float:
-        runs = []
-        for _ in range(repeat):
-            start = time.perf_counter()
-            subprocess.run([sys.executable, "-c", code], check=True)
-            runs.append(time.perf_counter() - start)
-        return statistics.median(runs)
-
-    empty = median_run("pass")
-    return {name: median_run(code) - empty for name, code in LIBRARIES.items()}
+def machine() -> str:
+    model = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                  if line.startswith("model name")), platform.processor() or "?")
+    load = ", ".join(f"{v:.2f}" for v in os.getloadavg())
+    return (f"{platform.machine()}, {model}, {os.cpu_count()} cœurs, Python {platform.python_version()}, "
+            f"charge moyenne au départ {load}")
 
 
-def peer(tmp: Path, repeat: int) -> float | None:
-    """pandoc markdown -> pptx, then soffice pptx -> pdf, on the default deck's content."""
-    if not (shutil.which("pandoc") and shutil.which("soffice")):
-        return None
-    from stsdeck.validate import load_dataset
+@dataclass(frozen=True)
+class Line:
+    """One printed row: a measure, its run, and optionally the peer's run and a ratio target."""
 
-    dataset = load_dataset(EXAMPLE_DATA)
-    lines = [f"% {dataset.info.title}", ""]
-    for section in (dataset.context,):
-        lines += [f"# {section.title}", ""] + [f"- {b.text}" for b in section.bullets] + [""]
-    for category in dataset.categories:
-        header = "| " + " | ".join(dataset.info.columns) + " |"
-        lines += [f"# {category.title}", "", header, "|" + "---|" * len(dataset.info.columns)]
-        lines += ["| " + " | ".join(c.replace("\n", " ").replace("|", "/") for c in s.cells.in_order()) + " |"
-                  for s in category.studies]
-        lines += ["", f"# {category.title}", ""] + [f"- {b.text}" for b in category.synthesis] + [""]
-    lines += [f"# {dataset.trials_title}", ""] + [f"- {t.title}" for t in dataset.trials] + [""]
-    markdown = tmp / "peer.md"
-    markdown.write_text("\n".join(lines), encoding="utf-8")
-    profile = (tmp / "lo-profile").as_uri()
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        subprocess.run(["pandoc", str(markdown), "-o", str(tmp / "peer.pptx")], check=True)
-        subprocess.run(["soffice", f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf",
-                        "--outdir", str(tmp), str(tmp / "peer.pptx")], check=True, capture_output=True)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+    name: str
+    run: Run
+    peer: Run | None = None
+    target: str = ""
+
+
+def show(lines: list[Line]) -> None:
+    print("| mesure (médiane) | mur | CPU | pic mémoire | pair : mur / CPU | rapport mur / CPU | cible |")
+    print("| --- | --- | --- | --- | --- | --- | --- |")
+    for line in lines:
+        r, p = line.run, line.peer
+        peer = f"{p.wall:.2f} s / {p.cpu:.2f} s" if p else ""
+        ratio = f"{r.wall / p.wall:.2f} / {r.cpu / p.cpu:.2f}" if p else ""
+        print(f"| {line.name} | {r.wall:.2f} s | {r.cpu:.2f} s | {r.peak_mib:.0f} Mio | {peer} | {ratio} | {line.target} |")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5)
-    repeat = parser.parse_args().repeat
+    parser.add_argument("--peer-work", type=Path, default=Path("/tmp/officer-peer"),
+                        help="dossier de travail du pair, tel que donné à setup.sh")
+    args = parser.parse_args()
+    repeat, script = args.repeat, peer_script()
+    has_peer = script is not None and shutil.which("Rscript") and (args.peer_work / "officer-template.pptx").is_file()
     tmp = Path(tempfile.mkdtemp(prefix="stsdeck-bench-"))
     data = tmp / "data"
     shutil.copytree(EXAMPLE_DATA, data)
-    results: dict[str, tuple[float, int]] = {}
     fresh = lambda name: lambda i: shutil.rmtree(tmp / f"{name}{i}", ignore_errors=True)  # noqa: E731
-    results["construction complète à froid (PPTX + PDF)"] = median_of(
-        repeat, fresh("cold"), lambda i: build(data, tmp / f"cold{i}"))
-    results["PPTX seul, à froid"] = median_of(repeat, fresh("pptx"), lambda i: build(data, tmp / f"pptx{i}", "--format", "pptx"))
+    print(f"Machine : {machine()} ; médianes de {repeat} exécutions\n")
+    lines: list[Line] = []
+    for name, extra, want in (("PPTX + PDF", (), ["pdf"]), ("PPTX seul", ("--format", "pptx"), [])):
+        key = "cold" if not extra else "pptx"
+        ours = lambda i, k=key, e=extra: build(data, tmp / f"{k}{i}", *e)  # noqa: E731
+        if has_peer:
+            theirs = lambda i, w=want: ["bash", str(script), str(args.peer_work), str(tmp / "peer-out"), *w]  # noqa: E731
+            mine, peer = paired(repeat, ours, theirs, fresh(key))
+            target = "≤ 0,6 × mur et ≤ 0,8 × CPU du pair" if not extra else "≤ 0,3 × mur du pair"
+            lines.append(Line(f"à froid, {name}", mine, peer, target))
+        else:
+            lines.append(Line(f"à froid, {name} (pair absent)", repeated(repeat, fresh(key), ours)))
+    cold = lines[0].run
     warm = tmp / "warm"
     timed(build(data, warm))
-    results["rien n'a changé"] = median_of(repeat, lambda i: None, lambda i: build(data, warm))
-    results["une étude modifiée (un chiffre : graphiques redessinés)"] = median_of(
-        repeat, lambda i: edit_number(data, i), lambda i: build(data, warm))
-    results["une étude modifiée (texte seul : graphiques réutilisés)"] = median_of(
-        repeat, lambda i: edit_text(data, i), lambda i: build(data, warm))
+    lines.append(_with_ratio(Line("rien n'a changé", repeated(repeat, lambda i: None, lambda i: build(data, warm))),
+                             cold, 0.05))
+    lines.append(_with_ratio(Line("un texte modifié (chiffres et graphiques repris)",
+                                  repeated(repeat, lambda i: edit_text(data, i), lambda i: build(data, warm))), cold, None))
+    lines.append(_with_ratio(Line("un chiffre modifié (chiffres, 2 graphiques, PDF, PPTX)",
+                                  repeated(repeat, lambda i: edit_number(data, i), lambda i: build(data, warm))), cold, 0.3))
+    sizes = {}
     for count in (50, 500):
         synthetic = make_dataset(tmp / f"synthetic{count}", count)
-        results[f"{count} études synthétiques, à froid"] = median_of(
-            max(1, repeat // 2 if count == 500 else repeat), fresh(f"s{count}"),
-            lambda i, s=synthetic, c=count: build(s, tmp / f"s{c}{i}"))
-    print(f"Machine : {platform.machine()}, {platform.processor() or '?'}, Python {platform.python_version()}, "
-          f"{__import__('os').cpu_count()} cœurs ; médianes de {repeat} exécutions")
-    for name, (seconds, peak) in results.items():
-        print(f"  {name:58s} {seconds:6.2f} s   pic mémoire {peak / 1024:6.0f} Mo")
-    ratio = results["500 études synthétiques, à froid"][0] / results["50 études synthétiques, à froid"][0]
-    print(f"  rapport 500 / 50 études : {ratio:.1f} (cible ≤ 12)")
-    print("  imports incompressibles (interpréteur neuf, médiane) :")
-    for name, seconds in import_times(repeat).items():
-        print(f"    {name:56s} {seconds:6.2f} s")
-    peer_time = peer(tmp, repeat)
-    if peer_time is None:
-        print("  pipeline pair (pandoc + soffice) : non mesuré (pandoc ou LibreOffice absent)")
-    else:
-        own = results["construction complète à froid (PPTX + PDF)"][0]
-        print(f"  pipeline pair pandoc md→pptx + soffice pptx→pdf : {peer_time:.2f} s ; "
-              f"stsdeck / pair = {own / peer_time:.2f}")
+        runs = max(1, repeat // 2) if count == 500 else repeat
+        sizes[count] = repeated(runs, fresh(f"s{count}"), lambda i, s=synthetic, c=count: build(s, tmp / f"s{c}{i}"))
+        lines.append(Line(f"{count} études synthétiques, à froid", sizes[count],
+                          target="≤ 500 Mio" if count == 500 else ""))
+    show(lines)
+    print(f"\nrapport 500 / 50 études : {sizes[500].wall / sizes[50].wall:.1f} (mur), "
+          f"{sizes[500].cpu / sizes[50].cpu:.1f} (CPU) ; cible ≤ 12")
     shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _with_ratio(line: Line, cold: Run, target: float | None) -> Line:
+    """`line` with its wall time as a fraction of the cold build's in its target column."""
+    share = f"{line.run.wall / cold.wall:.3f} × froid"
+    wanted = f" (cible ≤ {target:g} × froid)".replace(".", ",") if target is not None else ""
+    return Line(line.name, line.run, None, share + wanted)
 
 
 if __name__ == "__main__":

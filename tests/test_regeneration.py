@@ -61,18 +61,15 @@ def test_one_study_edit_reaches_the_outputs_and_changes_md(data_copy: Path, tmp_
                               "chiffres recalculés dans 1 catégorie(s)")
 
 
-def test_a_text_only_edit_reuses_the_charts(data_copy: Path, tmp_path: Path) -> None:
+def test_a_text_only_edit_reuses_the_charts_and_figures(data_copy: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     build(BuildConfig(data_copy, out))
-    charts = sorted((out / CACHE_DIR).glob("chart-*"))
-    pdf_chunks = sorted((out / CACHE_DIR).glob("pdf-*"))
+    cached = sorted((out / CACHE_DIR).iterdir())
+    assert [p.name.split("-")[0] for p in cached] == ["chart"] * 5 + ["figures"]
     edit(data_copy / "studies" / "delaney-2003.yaml", "Pas de données sur la fibrose tardive",
          "Pas de données publiées sur la fibrose tardive")
     build(BuildConfig(data_copy, out))
-    assert sorted((out / CACHE_DIR).glob("chart-*")) == charts
-    after = sorted((out / CACHE_DIR).glob("pdf-*"))
-    assert len(after) == len(pdf_chunks) >= 5  # one per section of the deck
-    assert len(set(after) & set(pdf_chunks)) == len(pdf_chunks) - 1  # only the edited section's chunk is new
+    assert sorted((out / CACHE_DIR).iterdir()) == cached
     assert "Pas de données publiées" in " ".join(PdfReader(out / "rtct-stm.pdf").pages[2].extract_text().split())
 
 
@@ -165,3 +162,56 @@ def test_an_output_folder_inside_the_data_is_not_an_input(data_copy: Path) -> No
     out = data_copy / "build"
     build(BuildConfig(data_copy, out, ("pptx",)))
     assert build(BuildConfig(data_copy, out, ("pptx",))).skipped
+
+
+def session_processes(session: int) -> list[int]:
+    """Pids of the live processes of `session` (a build started in a session of its own)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[3]) == session and fields[0] != "Z":
+            found.append(int(stat.parent.name))
+    return found
+
+
+def test_a_build_killed_mid_render_leaves_no_worker_and_the_next_build_starts_at_once(
+        data_copy: Path, tmp_path: Path) -> None:
+    """SIGKILL to the build's process alone (not its group): its workers die with it, none holds
+    the output folder, and the next build neither waits nor fails."""
+    out = tmp_path / "out"
+    child = subprocess.Popen([*STSDECK, "build", "--quiet", "--data", str(data_copy), "--out", str(out)],
+                             start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while len(session_processes(child.pid)) < 3 and time.monotonic() < deadline:  # the build and its 2 workers
+        time.sleep(0.05)
+    assert len(session_processes(child.pid)) == 3
+    time.sleep(1.0)  # figures, charts and the PDF under way
+    os.kill(child.pid, signal.SIGKILL)
+    child.wait()
+    deadline = time.monotonic() + 10
+    while session_processes(child.pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert session_processes(child.pid) == []
+    after = subprocess.run([*STSDECK, "build", "--quiet", "--data", str(data_copy), "--out", str(out)],
+                           capture_output=True, text=True, timeout=240)
+    assert after.returncode == 0, after.stderr
+    assert "une autre construction est en cours" not in after.stderr
+    valid_outputs(out)
+
+
+def test_a_build_waiting_for_the_lock_says_who_holds_it(data_copy: Path, tmp_path: Path) -> None:
+    from stsdeck.write import output_lock
+
+    out = tmp_path / "out"
+    with output_lock(out):
+        child = subprocess.Popen([*STSDECK, "build", "--quiet", "--format", "pptx", "--data", str(data_copy),
+                                  "--out", str(out)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        first = child.stderr.readline()
+        assert first == f"une autre construction est en cours (pid {os.getpid()}) ; attente de sa fin…\n"
+        assert child.poll() is None
+    _, rest = child.communicate(timeout=240)
+    assert child.returncode == 0, rest
+    assert (out / "rtct-stm.pptx").is_file()

@@ -79,18 +79,43 @@ def test_pdf_carries_the_charts_as_vector_drawings_with_alt_text(built: dict[str
     assert BuildConfig().formats == ("pptx", "pdf")
 
 
-def test_chunks_follow_the_deck_sections_and_cover_every_slide_once() -> None:
-    """Cover and context, each category's tables with its synthesis, each chart, the closing slides."""
-    from stsdeck.render.pdf import CHUNK, chunks
+def test_sections_split_around_the_charts_and_cover_every_slide_once() -> None:
+    """The slides before the charts, the charts, the slides after them (the first and last can be
+    laid out before the charts are drawn), long runs cut every CHUNK slides."""
+    from stsdeck.render.pdf import CHUNK, sections_of
     from stsdeck.slides import Deck, Slide
 
-    kinds = ["cover", "text", "table", "table", "synthesis", "table", "synthesis", "chart", "chart", "text",
-             "references"] + ["table"] * (CHUNK + 3) + ["synthesis"]
+    kinds = ["cover", "text", "table", "synthesis", "chart", "chart", "text", "references"] + ["table"] * (CHUNK + 3)
     deck = Deck("t", "s", (), "2026-01-01", "d", tuple(Slide(kind, f"{i}", ()) for i, kind in enumerate(kinds)))
-    parts = chunks(deck)
-    assert [[s.kind for s in part.slides] for part, _ in parts][:5] == [
-        ["cover", "text"], ["table", "table", "synthesis"], ["table", "synthesis"], ["chart"], ["chart"]]
-    assert [[s.kind for s in part.slides] for part, _ in parts][5] == ["text", "references"]
-    assert [len(part.slides) for part, _ in parts][6:] == [CHUNK, 4]
-    assert [first for _, first in parts] == [1, 3, 6, 8, 9, 10, 12, 12 + CHUNK]
+    parts = sections_of(deck)
+    assert [[s.kind for s in part.slides] for part, _ in parts][:2] == [
+        ["cover", "text", "table", "synthesis"], ["chart", "chart"]]
+    assert [len(part.slides) for part, _ in parts][2:] == [CHUNK, 5]
+    assert [first for _, first in parts] == [1, 5, 7, 7 + CHUNK]
     assert [s for part, _ in parts for s in part.slides] == list(deck.slides)
+
+
+def test_each_font_is_embedded_once(built: dict[str, Path]) -> None:
+    import subprocess
+
+    fonts = subprocess.run(["pdffonts", str(built["pdf"])], capture_output=True, text=True, check=True).stdout
+    assert sorted(line.split()[0].split("+")[1] for line in fonts.splitlines()[2:]) == [
+        "Liberation-Sans", "Liberation-Sans-Bold"]
+
+
+def test_laying_out_ahead_gives_the_same_bytes() -> None:
+    from stsdeck.chartcache import computed
+    from stsdeck.deck import build_deck, with_charts
+    from stsdeck.render.pdf import lay_out_ahead, render_pdf
+    from stsdeck.validate import load_dataset
+    from stsdeck.chartcache import placeholders
+
+    from .conftest import DATA
+
+    theme = load_theme()
+    dataset = load_dataset(DATA)
+    category_figures, charts = computed(dataset, theme, Path("/nonexistent"))
+    early = build_deck(dataset, theme, category_figures, placeholders(dataset))
+    assert lay_out_ahead(early, theme) == 2
+    ahead = render_pdf(with_charts(early, theme, charts), theme)
+    assert ahead == render_pdf(with_charts(early, theme, charts), theme)

@@ -79,11 +79,13 @@ def test_a_template_resource_outside_its_folders_fails_the_pdf(tmp_path: Path,
     assert not (out / "rtct-stm.pdf").exists()
 
 
-def test_a_pptx_only_build_keeps_the_cached_pdf_chunks(data_copy: Path, tmp_path: Path) -> None:
+def test_a_pptx_only_build_keeps_the_charts_svg_and_the_previous_pdf(data_copy: Path, tmp_path: Path) -> None:
     from stsdeck.manifest import CACHE_DIR
 
     build(BuildConfig(data_copy, tmp_path))
-    chunks = sorted((tmp_path / CACHE_DIR).glob("pdf-*"))
+    charts = sorted((tmp_path / CACHE_DIR).glob("chart-*"))
+    pdf = (tmp_path / "rtct-stm.pdf").read_bytes()
     edit(data_copy / "studies" / "greto-2018.yaml", "SG = 64,6%", "SG = 64,6 %")
     build(BuildConfig(data_copy, tmp_path, ("pptx",)))
-    assert sorted((tmp_path / CACHE_DIR).glob("pdf-*")) == chunks and len(chunks) >= 5
+    assert sorted((tmp_path / CACHE_DIR).glob("chart-*")) == charts and len(charts) == 5
+    assert (tmp_path / "rtct-stm.pdf").read_bytes() == pdf

@@ -1,5 +1,6 @@
 """Figures and charts computed once per distinct input, reused from the build folder's cache:
-the figures under a hash of every study value, each chart under a hash of only what it draws."""
+the figures under a hash of every study value they read, each chart under a hash of only what it
+draws; both names are known before anything is computed."""
 
 from __future__ import annotations
 
@@ -9,17 +10,18 @@ import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from .charts import CHART_FIELDS, KEYS, USES_FIGURES, Chart, chart_title, draw_charts
 from .errors import DataError, Problem
 from .manifest import CACHE_DIR, code_digest, digest, flatten
 from .model import Dataset, Study
-from .synthesize import FIGURE_FIELDS, CategoryFigures, Exclusion, Pooled, Range, SharedSeries
+from .synthesize import FIGURE_FIELDS, CategoryFigures
 from .themes import Theme
 
 EMU_PER_INCH = 914400
 IDENTITY = ("key", "category", "order")  # which study a value belongs to, and where it stands
+T = TypeVar("T")
 
 
 def _hash(value: Any) -> str:
@@ -31,33 +33,60 @@ def _values(study: Study, fields: tuple[str, ...]) -> dict[str, Any]:
     return flatten({name: getattr(study, name) for name in (*IDENTITY, *fields)})
 
 
-def figures_name(dataset: Dataset) -> str:
-    """Cache file of the categories' figures: the study values they are computed from, the code."""
+def figures_digest(dataset: Dataset) -> str:
+    """Hash of what the categories' figures are computed from: the study values, the categories, the code."""
     values = [_values(s, FIGURE_FIELDS) for s in dataset.studies]
     categories = [(c.key, c.short_title) for c in dataset.categories]
-    return f"{CACHE_DIR}/figures-{_hash([values, categories, code_digest()])}.json"
+    return _hash([values, categories, code_digest()])
 
 
-def chart_names(dataset: Dataset, theme: Theme, keys: tuple[str, ...],
-                category_figures: tuple[CategoryFigures, ...]) -> dict[str, str]:
+def figures_name(dataset: Dataset) -> str:
+    """Cache file of the categories' figures."""
+    return f"{CACHE_DIR}/figures-{figures_digest(dataset)}.json"
+
+
+def chart_names(dataset: Dataset, theme: Theme, keys: tuple[str, ...]) -> dict[str, str]:
     """Cache file of each chart of `keys`: the study fields it draws, the labels, the look, the code,
-    and the figures if it reads them. A study edit redraws only the charts that show what changed."""
+    and the figures' inputs if it reads the figures. A study edit redraws only the charts that show
+    what changed."""
     categories = [(c.key, c.short_title) for c in dataset.categories]
     fonts = [digest(theme.font_file(face).read_bytes()) for face in ("regular", "bold")]
     look = (theme.settings["colors"], dataclasses.astuple(theme.box("content")), fonts)  # box at the slide size
     shared = [categories, dataset.chart_labels, look, code_digest()]
-    shown = [dataclasses.asdict(f) for f in category_figures]
+    figures = figures_digest(dataset) if set(keys) & set(USES_FIGURES) else None
 
     def name(key: str) -> str:
         values = [_values(s, CHART_FIELDS[key]) for s in dataset.studies]
-        return f"{CACHE_DIR}/chart-{_hash([key, values, shared, shown if key in USES_FIGURES else None])}.json"
+        return f"{CACHE_DIR}/chart-{_hash([key, values, shared, figures if key in USES_FIGURES else None])}.json"
 
     return {key: name(key) for key in keys}
 
 
+def encode_records(records: tuple[Any, ...]) -> bytes:
+    """Dataclass records as JSON bytes (their fields, nested records and tuples included)."""
+    return json.dumps([dataclasses.asdict(r) for r in records], ensure_ascii=False).encode("utf-8")
+
+
+def decode_records(kind: type[T], data: bytes) -> tuple[T, ...]:
+    """Records of the dataclass `kind` from `encode_records`' bytes, rebuilt from its fields' type
+    hints (lists become tuples); an unknown or missing field is a ValueError."""
+    import dacite
+
+    config = dacite.Config(cast=[tuple], strict=True)
+    try:
+        return tuple(dacite.from_dict(kind, item, config) for item in json.loads(data))
+    except dacite.DaciteError as exc:
+        raise ValueError(str(exc)) from exc
+
+
 def encode_figures(category_figures: tuple[CategoryFigures, ...]) -> bytes:
     """Figures as JSON bytes."""
-    return json.dumps([dataclasses.asdict(f) for f in category_figures]).encode()
+    return encode_records(category_figures)
+
+
+def decode_figures(data: bytes) -> tuple[CategoryFigures, ...]:
+    """Figures from `encode_figures`' bytes."""
+    return decode_records(CategoryFigures, data)
 
 
 def encode_chart(chart: Chart) -> bytes:
@@ -71,27 +100,6 @@ def decode_chart(data: bytes) -> Chart:
     body = json.loads(data)
     return Chart(body["key"], body["title"], body["alt"], base64.b64decode(body.get("png", "")),
                  base64.b64decode(body.get("svg", "")))
-
-
-def _range(data: dict[str, Any] | None) -> Range | None:
-    if data is None:
-        return None
-    return Range(**{**data, **{k: tuple(data[k]) for k in ("at_minimum", "at_maximum", "names")}})
-
-
-def _figures(data: dict[str, Any]) -> CategoryFigures:
-    pooled = data["pooled_local_control_5y"]
-    return CategoryFigures(
-        data["category"], data["n_studies"], data["patients"],
-        tuple(_range(r) for r in data["local_control"]), _range(data["pcr"]), _range(data["r0"]),
-        _range(data["wound"]), Pooled(**{**pooled, "names": tuple(pooled["names"])}) if pooled else None,
-        data["independent_5y"], tuple(SharedSeries(s["kept"], tuple(s["names"])) for s in data["shared"]),
-        tuple(Exclusion(**e) for e in data["excluded"]))
-
-
-def decode_figures(data: bytes) -> tuple[CategoryFigures, ...]:
-    """Figures from `encode_figures`'s bytes."""
-    return tuple(_figures(f) for f in json.loads(data))
 
 
 def cached_figures(path: Path) -> tuple[CategoryFigures, ...] | None:
@@ -139,6 +147,13 @@ def draw(dataset: Dataset, theme: Theme, keys: tuple[str, ...], category_figures
         return draw_charts(dataset, dataset.chart_labels, theme.settings["colors"], box.w / EMU_PER_INCH,
                            box.h / EMU_PER_INCH, font_path=theme.font_file("regular"), keys=keys,
                            category_figures=category_figures, formats=formats)
+
+
+def draw_one(dataset: Dataset, theme: Theme, key: str, formats: tuple[str, ...],
+             category_figures: tuple[CategoryFigures, ...] = ()) -> Chart:
+    """Chart `key` alone, in the images of `formats`; `category_figures` only if it reads them."""
+    (chart,) = draw(dataset, theme, (key,), category_figures, formats)
+    return chart
 
 
 @contextmanager

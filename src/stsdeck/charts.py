@@ -203,6 +203,7 @@ def _render(figure: Any, dpi: int, formats: tuple[str, ...]) -> tuple[bytes, byt
     png, svg = io.BytesIO(), io.BytesIO()
     if "png" in formats:
         figure.savefig(png, format="png", dpi=dpi, metadata={"Software": None})
+        figure.set_layout_engine("none")  # the layout just computed serves the SVG too: one pass per chart
     if "svg" in formats:
         figure.savefig(svg, format="svg", metadata={"Date": None, "Creator": None})
     return png.getvalue(), svg.getvalue()

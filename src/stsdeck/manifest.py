@@ -13,7 +13,7 @@ from . import __version__
 from .resources import BUILTIN, PACKAGE
 
 MANIFEST = ".stsdeck-manifest.json"
-CACHE_DIR = ".stsdeck-cache"  # charts and PDF chunks kept between builds, inside the output folder
+CACHE_DIR = ".stsdeck-cache"  # figures and charts kept between builds, inside the output folder
 BUILTIN_DEFAULT = BUILTIN / "default"
 
 

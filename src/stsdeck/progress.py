@@ -24,6 +24,12 @@ class Progress:
             self.stream.write(f"{message}…\n")
         self.stream.flush()
 
+    def notice(self, message: str) -> None:
+        """A line shown even when `quiet` (a wait the user would otherwise not understand)."""
+        clear = "\r\x1b[K" if self.stream.isatty() else ""
+        self.stream.write(f"{clear}{message}…\n")
+        self.stream.flush()
+
     def done(self) -> None:
         """End the in-place line on a terminal."""
         if not self.quiet and self.stream.isatty():

@@ -7,7 +7,7 @@ import fcntl
 import os
 import re
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -61,17 +61,59 @@ def replace_files(outputs: dict[str, bytes], folder: Path, removed: list[str]) -
 
 
 @contextmanager
-def output_lock(folder: Path) -> Iterator[None]:
-    """Hold the output folder's lock: concurrent builds into one folder take turns."""
+def output_lock(folder: Path, waiting: Callable[[str], None] = lambda message: None) -> Iterator[None]:
+    """Hold the output folder's lock, a `flock` that the kernel releases when its build dies (and
+    that the build's worker processes do not inherit). When a live build holds it, `waiting` is told
+    « une autre construction est en cours (pid N) » and this build waits its turn: the other ends,
+    fails or is stopped by its own timeout, so the wait is never silent nor endless."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        handle = open(folder / LOCK, "a+b")
+        fd = os.open(folder / LOCK, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
     except OSError as exc:
         raise OutputError(f"{folder}: dossier de sortie inaccessible ({reason(exc)})") from exc
-    with handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
+    _HELD.add(fd)
+    try:
+        if not _locked(fd, fcntl.LOCK_EX | fcntl.LOCK_NB):
+            waiting(f"une autre construction est en cours (pid {_holder(fd)}) ; attente de sa fin")
+            _locked(fd, fcntl.LOCK_EX)
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
         remove_stale_temps(folder)
         yield
+    finally:
+        _HELD.discard(fd)
+        os.close(fd)
+
+
+_HELD: set[int] = set()  # lock files open in this process
+
+
+def _close_held_locks() -> None:
+    """In a forked child: close its copies of the parent's locks, so that a worker that outlived
+    its build would still not hold the output folder."""
+    for fd in _HELD:
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+    _HELD.clear()
+
+
+os.register_at_fork(after_in_child=_close_held_locks)
+
+
+def _locked(fd: int, operation: int) -> bool:
+    try:
+        fcntl.flock(fd, operation)
+    except BlockingIOError:
+        return False
+    return True
+
+
+def _holder(fd: int) -> str:
+    """The pid the lock's holder wrote in it, or « ? »."""
+    text = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
+    return text if text.isdigit() else "?"
 
 
 def remove_stale_temps(folder: Path) -> None:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import mimetypes
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -53,73 +56,108 @@ def confined_fetcher(roots: tuple[Path, ...]) -> Any:
     return fetcher
 
 
-CHUNK = 20  # at most this many slides per WeasyPrint document: bounds memory, and what an edit redoes
-
-
 def render_pdf(deck: Deck, theme: Theme) -> bytes:
-    """The deck as PDF bytes, fonts embedded from the template folder; long decks in chunks."""
-    return joined([render_chunk(chunk, theme, first) for chunk, first in chunks(deck)])
+    """The deck as one PDF: its sections laid out (those laid out ahead by `lay_out_ahead` in this
+    process are reused), then all their pages written at once, so that each font is subset once;
+    font timestamps come from SOURCE_DATE_EPOCH or the deck's date, never the clock."""
+    try:
+        documents = [_laid_out(html, theme) for html in _sections_html(deck, theme)]
+        pages = [page for document in documents for page in document.pages]
+        with _reproducible(deck.date):
+            return documents[0].copy(pages).write_pdf()
+    except (ValueError, OSError) as exc:
+        raise RenderError(f"PDF : {exc}") from exc
+    finally:
+        _LAID_OUT.clear()
+        _FONTS.clear()
 
 
-def chunks(deck: Deck) -> list[tuple[Deck, int]]:
-    """The deck cut into documents of at most CHUNK slides, each with its first slide number. Each
-    category's tables and synthesis, and each chart, get documents of their own, so that a rebuild
-    after an edit lays out again only the sections and charts the edit touched."""
+def date_epoch(iso_date: str) -> int:
+    """Seconds from 1970 to midnight UTC of `iso_date` (1980-01-01 if it is not a date)."""
+    try:
+        day = dt.date.fromisoformat(iso_date)
+    except ValueError:
+        day = dt.date(1980, 1, 1)
+    return int(dt.datetime.combine(day, dt.time(), dt.timezone.utc).timestamp())
+
+
+def lay_out_ahead(deck: Deck, theme: Theme) -> int:
+    """Lay out, in this process, the sections of `deck` that hold no chart, for a later
+    `render_pdf` of the same deck with its charts drawn; the number of sections laid out."""
+    sections = [html for html, (part, _) in zip(_sections_html(deck, theme), sections_of(deck))
+                if all(slide.kind != "chart" for slide in part.slides)]
+    for html in sections:
+        _laid_out(html, theme)
+    return len(sections)
+
+
+CHUNK = 20  # at most this many slides per WeasyPrint document: its layout time grows faster than its length
+
+
+def sections_of(deck: Deck) -> list[tuple[Deck, int]]:
+    """The deck cut where chart slides start and end, and every CHUNK slides, each part with its
+    first slide number: the parts without a chart can be laid out before the charts are drawn."""
     slides, bounds, start = deck.slides, [], 0
     for index in range(1, len(slides) + 1):
-        if index == len(slides) or _section_starts(slides[index - 1].kind, slides[index].kind) \
-                or index - start == CHUNK:
+        if index == len(slides) or index - start == CHUNK or \
+                (slides[index].kind == "chart") != (slides[index - 1].kind == "chart"):
             bounds.append((start, index))
             start = index
     return [(replace(deck, slides=slides[a:b]), a + 1) for a, b in bounds]
 
 
-def _section_starts(previous: str, kind: str) -> bool:
-    """True when a slide of `kind` after one of `previous` opens a new section of the deck."""
-    return (kind == "chart" or previous == "chart" or previous == "synthesis"
-            or (kind == "table" and previous != "table"))
+def _sections_html(deck: Deck, theme: Theme) -> list[str]:
+    return [render_html(part, theme, first) for part, first in sections_of(deck)]
 
 
-def chunk_key(deck: Deck, first_number: int, salt: str) -> str:
-    """Hash of everything a chunk's PDF is made from: its slides (their full, content-only repr)
-    and first number, and in `salt` the template files and the code that turn them into HTML."""
-    import hashlib
-
-    return hashlib.sha256(repr((deck, first_number)).encode("utf-8") + salt.encode()).hexdigest()[:20]
+# Until the next `render_pdf` in this process: the sections laid out ahead, and the fonts they loaded
+# (one WeasyPrint font configuration per template chain).
+_LAID_OUT: dict[tuple[str, tuple[Path, ...]], Any] = {}
+_FONTS: dict[tuple[Path, ...], Any] = {}
 
 
-def render_chunk(deck: Deck, theme: Theme, first_number: int = 1) -> bytes:
-    """One chunk of slides as a PDF document."""
+def _laid_out(html: str, theme: Theme) -> Any:
+    """The WeasyPrint document of one section's HTML, laid out at most once per `render_pdf`."""
     from weasyprint import HTML
+    from weasyprint.text.fonts import FontConfiguration
 
-    html = render_html(deck, theme, first_number)
-    base = theme.folder.resolve().as_uri() + "/"
-    fetcher = confined_fetcher(theme_roots(theme))
+    roots = theme_roots(theme)
+    key = (html, roots)
+    if key in _LAID_OUT:
+        return _LAID_OUT[key]
+    fetcher = confined_fetcher(roots)
+    fonts = _FONTS.setdefault(roots, FontConfiguration())
     try:
-        pdf = HTML(string=html, base_url=base, url_fetcher=fetcher).write_pdf()
+        document = HTML(string=html, base_url=theme.folder.resolve().as_uri() + "/", url_fetcher=fetcher
+                        ).render(font_config=fonts)
     except (ValueError, OSError) as exc:
         raise RenderError(f"PDF : {exc}") from exc
     if fetcher.refused:  # a template asked for a font, image or style outside its folders
         raise RenderError("PDF : ressource du modèle hors de ses dossiers, refusée : " + ", ".join(fetcher.refused))
-    return pdf
+    _LAID_OUT[key] = document
+    return document
 
 
-def joined(parts: list[bytes]) -> bytes:
-    """One PDF made of `parts` in order, with the first part's metadata."""
-    import io
+@contextmanager
+def _reproducible(iso_date: str) -> Iterator[None]:
+    """While writing: SOURCE_DATE_EPOCH set to the deck's date unless the user set it (fontTools,
+    WeasyPrint's fallback when HarfBuzz's subsetter is missing, stamps each font subset with it), and
+    fontTools' notices about the fonts' own stamps kept from the user."""
+    import logging
+    import os
 
-    if len(parts) == 1:
-        return parts[0]
-    from pypdf import PdfReader, PdfWriter
-
-    writer = PdfWriter()
-    readers = [PdfReader(io.BytesIO(part)) for part in parts]
-    for reader in readers:
-        writer.append(reader)
-    writer.add_metadata({k: v for k, v in (readers[0].metadata or {}).items()})
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    fonttools = logging.getLogger("fontTools")
+    level = fonttools.level
+    if epoch is None:
+        os.environ["SOURCE_DATE_EPOCH"] = str(date_epoch(iso_date))
+    fonttools.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        fonttools.setLevel(level)
+        if epoch is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
 
 
 def theme_roots(theme: Theme) -> tuple[Path, ...]:

@@ -37,10 +37,10 @@ def check_rendering(theme: Theme) -> None:
 def render_problems(theme: Theme) -> list[str]:
     """What goes wrong when the template renders the sample deck to PDF (a Jinja error, a sandbox
     refusal, a file outside the template refused), or nothing."""
-    from .pdf import render_chunk
+    from .pdf import render_pdf
 
     try:
-        render_chunk(sample_deck(theme), theme)
+        render_pdf(sample_deck(theme), theme)
     except StsdeckError as exc:
         return [str(exc)]
     return []
