@@ -30,7 +30,7 @@ def test_a_cold_plan_puts_each_library_in_one_lane(tmp_path: Path) -> None:
         "figures": FIGURES_PDF, "chart:pathological_response": CHARTS, "chart:toxicity": CHARTS,
         "chart:evidence_map": CHARTS, "chart:lc_vs_eqd2": CHARTS, "chart:local_control": CHARTS,
         "layout": HERE, "slides": HERE, "pptx": HERE,
-        "pdf:load": FIGURES_PDF, "pdf:ahead": FIGURES_PDF, "pdf": FIGURES_PDF}
+        "pdf:load:0": FIGURES_PDF, "pdf:ahead:0": FIGURES_PDF, "pdf": FIGURES_PDF}
     assert [t.name for t in tasks if t.needs == ("figures",)] == ["chart:local_control", "layout"]
     assert {t.output for t in tasks if t.output} == {"rtct-stm.pptx", "rtct-stm.pdf"}
     assert all(t.cache.startswith(".stsdeck-cache/") and t.store for t in tasks if t.lane in (CHARTS, "figures"))
@@ -81,3 +81,16 @@ def test_each_process_loads_only_the_libraries_of_its_tasks(tmp_path: Path) -> N
                    cwd=ROOT, check=True, capture_output=True, timeout=240)
     seen = dict(json.loads(line) for line in log.read_text(encoding="utf-8").splitlines())
     assert seen == {CHARTS: ["matplotlib"], FIGURES_PDF: ["pandas", "scipy", "statsmodels", "weasyprint"], HERE: []}
+
+
+def test_a_long_review_shares_its_pdf_between_both_workers(tmp_path: Path) -> None:
+    from stsdeck.plan import LONG_REVIEW
+
+    from .factory import make_dataset
+
+    data = make_dataset(tmp_path / "data", LONG_REVIEW, long_cells=False)
+    tasks = {task.name: task for task in plan(load_dataset(data), load_theme(), ("pdf",), tmp_path, "d")}
+    assert (tasks["pdf:0"].lane, tasks["pdf:1"].lane, tasks["pdf"].lane) == (FIGURES_PDF, CHARTS, HERE)
+    assert tasks["pdf"].needs == ("pdf:0", "pdf:1") and tasks["pdf"].output == "rtct-stm.pdf"
+    charts = [name for name, task in tasks.items() if task.lane == CHARTS]
+    assert charts.index("pdf:load:1") > max(charts.index(name) for name in charts if name.startswith("chart:"))

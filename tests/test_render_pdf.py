@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pytest
@@ -119,3 +120,24 @@ def test_laying_out_ahead_gives_the_same_bytes() -> None:
     assert lay_out_ahead(early, theme) == 2
     ahead = render_pdf(with_charts(early, theme, charts), theme)
     assert ahead == render_pdf(with_charts(early, theme, charts), theme)
+
+
+def test_a_long_deck_is_written_by_batches_and_shares_with_the_same_pages(monkeypatch: pytest.MonkeyPatch) -> None:
+    from stsdeck.chartcache import computed
+    from stsdeck.deck import build_deck
+    from stsdeck.render import pdf
+    from stsdeck.validate import load_dataset
+
+    from .conftest import DATA
+
+    theme = load_theme()
+    dataset = load_dataset(DATA)
+    category_figures, charts = computed(dataset, theme, Path("/nonexistent"))
+    deck = build_deck(dataset, theme, category_figures, charts)
+    whole = PdfReader(io.BytesIO(pdf.render_pdf(deck, theme)))
+    monkeypatch.setattr(pdf, "BATCH_PAGES", 8)
+    halves = [pdf.render_pdf(deck, theme, (index, 2)) for index in range(2)]
+    joined = PdfReader(io.BytesIO(pdf.joined(halves)))
+    assert len(joined.pages) == len(whole.pages) == len(deck.slides)
+    assert [p.extract_text() for p in joined.pages] == [p.extract_text() for p in whole.pages]
+    assert sum(len(PdfReader(io.BytesIO(half)).pages) for half in halves) == len(deck.slides)

@@ -109,25 +109,49 @@ def with_drawn_charts(theme: Theme, deck: Any, *charts: Any) -> Any:
     return with_charts(deck, theme, charts)
 
 
+LONG_REVIEW = 60  # studies from which the PDF is shared between both workers (a deck of 100+ slides)
+
+
 def _pdf_tasks(dataset: Dataset, theme: Theme, digest: str) -> list[Task]:
     """WeasyPrint loaded while the figures and charts are computed, the slides without charts laid
-    out as soon as the deck is, then the whole PDF written at once."""
-    return [Task("pdf:load", FIGURES_PDF, _load, ("weasyprint",), label="rendu PDF"),
-            Task("pdf:ahead", FIGURES_PDF, _pdf_ahead, (theme,), ("layout",), label="rendu PDF"),
-            Task("pdf", FIGURES_PDF, _pdf, (theme,), ("slides",), label="rendu PDF", digest=digest,
-                 output=f"{dataset.info.slug}.pdf")]
+    out as soon as the deck is, then the PDF written at once. A long review's PDF is shared, by
+    halves of its slides fixed in advance, between the figures' worker and the charts' worker (once
+    its charts are drawn), then joined here."""
+    output = f"{dataset.info.slug}.pdf"
+    if len(dataset.studies) < LONG_REVIEW:
+        return [*_pdf_share_tasks(theme, FIGURES_PDF, (0, 1)),
+                Task("pdf", FIGURES_PDF, _pdf, (theme, (0, 1)), ("slides",), label="rendu PDF", digest=digest,
+                     output=output)]
+    halves = [(lane, (index, 2)) for index, lane in enumerate((FIGURES_PDF, CHARTS))]
+    tasks = [task for lane, share in halves for task in _pdf_share_tasks(theme, lane, share)]
+    tasks += [Task(f"pdf:{share[0]}", lane, _pdf, (theme, share), ("slides",), label="rendu PDF")
+              for lane, share in halves]
+    return tasks + [Task("pdf", HERE, _joined, (), ("pdf:0", "pdf:1"), label="rendu PDF", digest=digest,
+                         output=output)]
 
 
-def _pdf_ahead(theme: Theme, deck: Any) -> int:
+def _pdf_share_tasks(theme: Theme, lane: str, share: tuple[int, int]) -> list[Task]:
+    """WeasyPrint loaded in `lane`, then its share of the slides without charts laid out ahead."""
+    return [Task(f"pdf:load:{share[0]}", lane, _load, ("weasyprint",), label="rendu PDF"),
+            Task(f"pdf:ahead:{share[0]}", lane, _pdf_ahead, (theme, share), ("layout",), label="rendu PDF")]
+
+
+def _pdf_ahead(theme: Theme, share: tuple[int, int], deck: Any) -> int:
     from .render import pdf
 
-    return pdf.lay_out_ahead(deck, theme)
+    return pdf.lay_out_ahead(deck, theme, share)
 
 
-def _pdf(theme: Theme, deck: Any) -> bytes:
+def _pdf(theme: Theme, share: tuple[int, int], deck: Any) -> bytes:
     from .render import pdf
 
-    return pdf.render_pdf(deck, theme)
+    return pdf.render_pdf(deck, theme, share)
+
+
+def _joined(*parts: bytes) -> bytes:
+    from .render.pdf import joined
+
+    return joined(list(parts))
 
 
 def _pptx_tasks(dataset: Dataset, theme: Theme, digest: str) -> list[Task]:

@@ -56,20 +56,60 @@ def confined_fetcher(roots: tuple[Path, ...]) -> Any:
     return fetcher
 
 
-def render_pdf(deck: Deck, theme: Theme) -> bytes:
-    """The deck as one PDF: its sections laid out (those laid out ahead by `lay_out_ahead` in this
-    process are reused), then all their pages written at once, so that each font is subset once;
-    font timestamps come from SOURCE_DATE_EPOCH or the deck's date, never the clock."""
+BATCH_PAGES = 150  # pages written together: fonts are subset once per batch, and memory stays bounded
+
+
+def render_pdf(deck: Deck, theme: Theme, share: tuple[int, int] = (0, 1)) -> bytes:
+    """Share `share` (i of n) of the deck's sections as one PDF: laid out (those laid out ahead by
+    `lay_out_ahead` in this process are reused), then written by batches of about BATCH_PAGES pages,
+    so that each font is subset once per batch (once for a congress deck) and a long deck never
+    holds all its pages in memory; font timestamps come from SOURCE_DATE_EPOCH or the deck's date,
+    never the clock."""
+    batches: list[bytes] = []
+    pending: list[Any] = []
     try:
-        documents = [_laid_out(html, theme) for html in _sections_html(deck, theme)]
-        pages = [page for document in documents for page in document.pages]
-        with _reproducible(deck.date):
-            return documents[0].copy(pages).write_pdf()
+        for html in _sections_html(deck, theme, share):
+            pending.append(_laid_out(html, theme))
+            if sum(len(document.pages) for document in pending) >= BATCH_PAGES:
+                batches.append(_written(pending, deck.date))
+                pending = []
+        if pending:
+            batches.append(_written(pending, deck.date))
     except (ValueError, OSError) as exc:
         raise RenderError(f"PDF : {exc}") from exc
     finally:
         _LAID_OUT.clear()
         _FONTS.clear()
+    return joined(batches)
+
+
+def _written(documents: list[Any], iso_date: str) -> bytes:
+    """The pages of `documents` written as one PDF (each font subset once), then forgotten."""
+    pages = [page for document in documents for page in document.pages]
+    with _reproducible(iso_date):
+        data = documents[0].copy(pages).write_pdf()
+    for key in [key for key, document in _LAID_OUT.items() if any(document is d for d in documents)]:
+        del _LAID_OUT[key]
+    return data
+
+
+def joined(parts: list[bytes]) -> bytes:
+    """One PDF made of `parts` in order, with the first part's metadata."""
+    import io
+
+    parts = [part for part in parts if part]  # a share of a deck may hold no section
+    if len(parts) <= 1:
+        return parts[0] if parts else b""
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter()
+    readers = [PdfReader(io.BytesIO(part)) for part in parts]
+    for reader in readers:
+        writer.append(reader)
+    writer.add_metadata(dict(readers[0].metadata or {}))
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 def date_epoch(iso_date: str) -> int:
@@ -81,14 +121,27 @@ def date_epoch(iso_date: str) -> int:
     return int(dt.datetime.combine(day, dt.time(), dt.timezone.utc).timestamp())
 
 
-def lay_out_ahead(deck: Deck, theme: Theme) -> int:
-    """Lay out, in this process, the sections of `deck` that hold no chart, for a later
-    `render_pdf` of the same deck with its charts drawn; the number of sections laid out."""
-    sections = [html for html, (part, _) in zip(_sections_html(deck, theme), sections_of(deck))
-                if all(slide.kind != "chart" for slide in part.slides)]
-    for html in sections:
-        _laid_out(html, theme)
-    return len(sections)
+def lay_out_ahead(deck: Deck, theme: Theme, share: tuple[int, int] = (0, 1)) -> int:
+    """Lay out, in this process, the sections of share `share` of `deck` that hold no chart (up to
+    BATCH_PAGES slides), for a later `render_pdf` of the same deck with its charts drawn;
+    the number of sections laid out."""
+    count, slides = 0, 0
+    for part, first in shared(sections_of(deck), share):
+        if slides >= BATCH_PAGES:
+            break
+        if any(slide.kind == "chart" for slide in part.slides):
+            continue
+        _laid_out(render_html(part, theme, first), theme)
+        count, slides = count + 1, slides + len(part.slides)
+    return count
+
+
+def shared(sections: list[tuple[Deck, int]], share: tuple[int, int]) -> list[tuple[Deck, int]]:
+    """Share i of n of `sections`: consecutive sections, about as many slides in each share."""
+    index, count = share
+    total = sum(len(part.slides) for part, _ in sections)
+    low, high = total * index / count, total * (index + 1) / count
+    return [(part, first) for part, first in sections if low <= first - 1 < high]
 
 
 CHUNK = 20  # at most this many slides per WeasyPrint document: its layout time grows faster than its length
@@ -106,8 +159,8 @@ def sections_of(deck: Deck) -> list[tuple[Deck, int]]:
     return [(replace(deck, slides=slides[a:b]), a + 1) for a, b in bounds]
 
 
-def _sections_html(deck: Deck, theme: Theme) -> list[str]:
-    return [render_html(part, theme, first) for part, first in sections_of(deck)]
+def _sections_html(deck: Deck, theme: Theme, share: tuple[int, int] = (0, 1)) -> Iterator[str]:
+    return (render_html(part, theme, first) for part, first in shared(sections_of(deck), share))
 
 
 # Until the next `render_pdf` in this process: the sections laid out ahead, and the fonts they loaded
