@@ -140,6 +140,8 @@ def test_values_of_other_cohorts_are_listed_not_drawn(drawn) -> None:
     assert "Danieli 2023 (cohorte mixte nCT/nRT/nRTCT)" in text
     assert "Eilber 2001 (sous-groupe nécrose ≥ 95 %)" in text
     assert "† Même série, patients possiblement communs : Delaney 2003, Look Hong 2013, Mullen 2014" in text
+    assert "‡ Même série, patients possiblement communs : Ryan 2008, Lu 2018" in text  # one mark per series
+    assert "Mullen 2014 †" in text and "Lu 2018 ‡" in text
 
 
 def test_the_forest_plot_legend_stays_outside_the_data(dataset, labels, colors) -> None:

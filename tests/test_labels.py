@@ -45,7 +45,7 @@ def test_check_refuses_what_the_formatter_refuses(data_copy: Path, capsys: pytes
          '"{name.__init__.__globals__} {value} ({patients} patients)"')
     assert run(["check", "--data", str(data_copy)]) == 1
     assert capsys.readouterr().err.splitlines() == [
-        f"data/charts.yaml:54: charts.local_control.alt_study: champ « {{name.__init__.__globals__}} » refusé : {PLAIN}",
+        f"data/charts.yaml:55: charts.local_control.alt_study: champ « {{name.__init__.__globals__}} » refusé : {PLAIN}",
         f"data/deck.yaml:28: labels.figures_studies: champ « {{studies.__class__.__mro__}} » refusé : {PLAIN}",
         "data/deck.yaml:31: labels.figures_local_control: champ « {years:>300000000} » refusé : largeur 300000000 "
         "trop grande (au plus 100)",

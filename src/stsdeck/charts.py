@@ -308,7 +308,7 @@ def _row_axis(ax: Any, rows: list[_Row], labels: list[str], canvas: _Canvas) -> 
     ax.set_axisbelow(True)
 
 
-def _row_label(canvas: _Canvas, row: _Row, pooled_k: int, shared: set[str] = frozenset()) -> str:
+def _row_label(canvas: _Canvas, row: _Row, pooled_k: int, shared: dict[str, str] | None = None) -> str:
     if row.kind == "header":
         return row.category.short_title
     if row.kind == "pooled":
@@ -316,7 +316,14 @@ def _row_label(canvas: _Canvas, row: _Row, pooled_k: int, shared: set[str] = fro
     if row.kind == "prediction":
         return canvas.text("local_control", "prediction_row")
     name = _horizon_name(canvas, row.study)
-    return canvas.common("shared_mark", name=name) if row.study.key in shared else name
+    mark = (shared or {}).get(row.study.key)
+    return canvas.common("shared_mark", name=name, mark=mark) if mark else name
+
+
+def _series_marks(canvas: _Canvas, series: list[list[Study]]) -> dict[str, str]:
+    """Each study of a series of possibly shared patients: the mark of its series (†, ‡…)."""
+    marks = canvas.labels["common"]["shared_marks"]
+    return {s.key: str(marks[index % len(marks)]) for index, members in enumerate(series) for s in members}
 
 
 def _horizon_name(canvas: _Canvas, study: Study) -> str:
@@ -360,7 +367,7 @@ def _local_control(canvas: _Canvas) -> tuple[Any, str]:
     rows = _rows(groups)
     ax = figure.add_subplot()
     ks = {c.key: (pooled[c.key].k if pooled.get(c.key) else 0) for c, _, _ in groups}
-    shared = {s.key for members in series for s in members}
+    shared = _series_marks(canvas, series)
     _row_axis(ax, rows, [_row_label(canvas, r, ks[r.category.key], shared) for r in rows], canvas)
     tops = {r.category.key: r.y for r in rows if r.kind == "header"}
     low = min(_lc_row(ax, r, pooled.get(r.category.key), canvas, tops[r.category.key]) for r in rows)
@@ -378,8 +385,9 @@ def _lc_notes(canvas: _Canvas, left_out: list[Study], series: list[list[Study]])
     if left_out:
         lines.append(canvas.text("local_control", "excluded_note",
                                  studies=_excluded(canvas, left_out, lambda s: s.local_control.cohort)))
-    lines += [canvas.text("local_control", "shared_note", names=canvas.common("name_separator").join(
-        s.name for s in members))
+    marks = _series_marks(canvas, series)
+    lines += [canvas.text("local_control", "shared_note", mark=marks[members[0].key],
+                          names=canvas.common("name_separator").join(s.name for s in members))
               for members in series]
     return lines
 
