@@ -145,11 +145,14 @@ def test_values_of_other_cohorts_are_listed_not_drawn(drawn) -> None:
 
 
 def test_the_forest_plot_legend_stays_outside_the_data(dataset, labels, colors) -> None:
-    from stsdeck.charts import _Canvas, _local_control, _style
+    from stsdeck.charts.canvas import Canvas
+    from stsdeck.charts.local_control import draw
+    from stsdeck.charts.render import style
+    from stsdeck.synthesize import figures
 
-    canvas = _Canvas(dataset, labels, colors, (WIDTH, HEIGHT), charts_module.figures(dataset))
-    with _style(colors, FONT):
-        figure, _ = _local_control(canvas)
+    canvas = Canvas(dataset, labels, colors, (WIDTH, HEIGHT), figures(dataset))
+    with style(colors, FONT):
+        figure, _ = draw(canvas)
         figure.draw_without_rendering()
         renderer = figure._get_renderer()
         [ax] = figure.axes
@@ -225,10 +228,13 @@ def test_lc_vs_eqd2_draws_whole_courses_and_lists_what_it_leaves_out(drawn) -> N
 
 
 def test_overlapping_points_are_moved_apart(dataset, labels, colors) -> None:
-    from stsdeck.charts import MARKER_PT, OVERLAP, _Canvas, _dodged, _eqd2_studies, _style
+    from stsdeck.charts.canvas import Canvas
+    from stsdeck.charts.lc_vs_eqd2 import _eqd2_studies
+    from stsdeck.charts.placement import MARKER_PT, OVERLAP, dodged
+    from stsdeck.charts.render import style
 
-    canvas = _Canvas(dataset, labels, colors, (WIDTH, HEIGHT), ())
-    with _style(colors, FONT):
+    canvas = Canvas(dataset, labels, colors, (WIDTH, HEIGHT), ())
+    with style(colors, FONT):
         from matplotlib.figure import Figure
 
         figure = Figure(figsize=(WIDTH, HEIGHT))
@@ -236,7 +242,7 @@ def test_overlapping_points_are_moved_apart(dataset, labels, colors) -> None:
         doses, _ = _eqd2_studies(canvas, 4.0)
         ax.set_xlim(20, 80)
         ax.set_ylim(55, 101)
-        placed = _dodged(ax, figure, doses)
+        placed = dodged(ax, figure, doses)
         points = [(ax.transData.transform((d.x, d.y)) * 72 / figure.dpi + (d.dx, 0), d.study.key) for d in placed]
     for i, (a, _) in enumerate(points):
         for b, _ in points[i + 1:]:
@@ -265,10 +271,10 @@ def test_titles_alt_and_notes_come_from_the_labels(dataset, labels, colors) -> N
     assert "31,5 Gy" in by_key["lc_vs_eqd2"].alt.replace(NBSP, " ")
 
 
-def test_no_french_sentence_in_the_module() -> None:
-    """Every display text lives in data/charts.yaml: the module's strings are keys, formats or names."""
-    source = Path(charts_module.__file__).read_text(encoding="utf-8")
-    tree = ast.parse(source)
+@pytest.mark.parametrize("module", sorted(Path(charts_module.__file__).parent.glob("*.py")), ids=lambda p: p.stem)
+def test_no_french_sentence_in_the_module(module: Path) -> None:
+    """Every display text lives in data/charts.yaml: the modules' strings are keys, formats or names."""
+    tree = ast.parse(module.read_text(encoding="utf-8"))
     docstrings = {id(n.body[0].value) for n in ast.walk(tree)
                   if isinstance(n, (ast.Module, ast.FunctionDef, ast.ClassDef)) and n.body
                   and isinstance(n.body[0], ast.Expr) and isinstance(n.body[0].value, ast.Constant)}

@@ -123,7 +123,7 @@ def test_library_warnings_become_french_notices_or_nothing(capsys: pytest.Captur
         warnings.warn_explicit("Data Validation extension is not supported and will be removed", UserWarning,
                                f"{site}/openpyxl/worksheet/_reader.py", 329)
         warnings.warn_explicit("Glyph 8805 (\\N{GREATER-THAN OR EQUAL TO}) missing from font(s) Carlito.",
-                               UserWarning, "/src/stsdeck/charts.py", 12)
+                               UserWarning, "/src/stsdeck/charts/render.py", 12)
         warnings.warn_explicit("the default will change", FutureWarning, f"{site}/pandas/core/frame.py", 1)
         logging.getLogger("matplotlib.font_manager").warning("findfont: Font family 'Arial' not found.")
         logging.getLogger("weasyprint").warning("Anchor defined twice 'x'")
