@@ -132,7 +132,7 @@ def _pdf_tasks(dataset: Dataset, theme: Theme, digest: str) -> list[Task]:
 
 def _pdf_share_tasks(theme: Theme, lane: str, share: tuple[int, int]) -> list[Task]:
     """WeasyPrint loaded in `lane`, then its share of the slides without charts laid out ahead."""
-    return [Task(f"pdf:load:{share[0]}", lane, _load, ("weasyprint",), label="rendu PDF"),
+    return [Task(f"pdf:load:{share[0]}", lane, _load_weasyprint, label="rendu PDF"),
             Task(f"pdf:ahead:{share[0]}", lane, _pdf_ahead, (theme, share), ("layout",), label="rendu PDF")]
 
 
@@ -165,11 +165,11 @@ def _pptx(theme: Theme, deck: Any) -> bytes:
     return render_pptx(deck, theme)
 
 
-def _load(module: str) -> None:
-    """Import `module` in this worker ahead of the tasks that use it."""
-    import importlib
+def _load_weasyprint() -> None:
+    """Import WeasyPrint in this worker ahead of the tasks that use it."""
+    from .render.weasy import weasyprint
 
-    importlib.import_module(module)
+    weasyprint()
 
 
 OUTPUTS: dict[str, Callable[[Dataset, Theme, str], list[Task]]] = {"pdf": _pdf_tasks, "pptx": _pptx_tasks}

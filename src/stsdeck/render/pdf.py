@@ -171,7 +171,9 @@ _FONTS: dict[tuple[Path, ...], Any] = {}
 
 def _laid_out(html: str, theme: Theme) -> Any:
     """The WeasyPrint document of one section's HTML, laid out at most once per `render_pdf`."""
-    from weasyprint import HTML
+    from .weasy import weasyprint
+
+    html_document = weasyprint().HTML
     from weasyprint.text.fonts import FontConfiguration
 
     roots = theme_roots(theme)
@@ -181,7 +183,7 @@ def _laid_out(html: str, theme: Theme) -> Any:
     fetcher = confined_fetcher(roots)
     fonts = _FONTS.setdefault(roots, FontConfiguration())
     try:
-        document = HTML(string=html, base_url=theme.folder.resolve().as_uri() + "/", url_fetcher=fetcher
+        document = html_document(string=html, base_url=theme.folder.resolve().as_uri() + "/", url_fetcher=fetcher
                         ).render(font_config=fonts)
     except (ValueError, OSError) as exc:
         raise RenderError(f"PDF : {exc}") from exc
