@@ -52,12 +52,15 @@ def new_figure(canvas: Canvas, bottom: float = 0.0) -> Any:
     figure.get_layout_engine().set(rect=(0.0, bottom, 1.0, 1.0 - bottom), w_pad=0.06, h_pad=0.06)
     return figure
 
+PNG_COMPRESSION = 3  # zlib level: a third faster than Pillow's 6, PNGs 8 % larger
+
 
 def image_bytes(figure: Any, dpi: int, formats: tuple[str, ...]) -> tuple[bytes, bytes]:
     """The PNG (for the PPTX) and the SVG (for the PDF) asked for in `formats`; b"" for the other."""
     png, svg = io.BytesIO(), io.BytesIO()
     if "png" in formats:
-        figure.savefig(png, format="png", dpi=dpi, metadata={"Software": None})
+        figure.savefig(png, format="png", dpi=dpi, metadata={"Software": None},
+                       pil_kwargs={"compress_level": PNG_COMPRESSION})
         figure.set_layout_engine("none")  # the layout just computed serves the SVG too: one pass per chart
     if "svg" in formats:
         figure.savefig(svg, format="svg", metadata={"Date": None, "Creator": None})
