@@ -10,6 +10,7 @@ that both meet the same machine load; the ratios are those of the medians.
 from __future__ import annotations
 
 import argparse
+import compileall
 import os
 import platform
 import shutil
@@ -137,6 +138,7 @@ def main() -> None:
     parser.add_argument("--peer-work", type=Path, default=Path("/tmp/officer-peer"),
                         help="dossier de travail du pair, tel que donné à setup.sh")
     args = parser.parse_args()
+    compileall.compile_dir(str(ROOT / "src" / "stsdeck"), quiet=1)  # as an installed wheel is: bytecode ready
     repeat, script = args.repeat, peer_script()
     has_peer = script is not None and shutil.which("Rscript") and (args.peer_work / "officer-template.pptx").is_file()
     tmp = Path(tempfile.mkdtemp(prefix="stsdeck-bench-"))

@@ -32,3 +32,6 @@ if ! "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
 fi
 "$PYTHON" -m venv .venv
 .venv/bin/pip install -q -e '.[test]'
+# pip compiles an installed wheel's bytecode, not an editable checkout's: compiled once here, so that
+# a shell with PYTHONDONTWRITEBYTECODE does not recompile stsdeck's modules in every process of every run.
+.venv/bin/python -m compileall -q src/stsdeck >/dev/null
