@@ -60,9 +60,19 @@ def main() -> None:
     parser.add_argument("--format", default="pptx,pdf")
     parser.add_argument("--studies", type=int, default=0, help="études synthétiques (défaut : la revue d'exemple)")
     parser.add_argument("--top", type=int, default=12)
+    parser.add_argument("--edit", choices=("number", "text"), help="profile the rebuild after this edit")
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="stsdeck-profile-"))
     data = make_dataset(tmp / "data", args.studies) if args.studies else EXAMPLE_DATA
+    if args.edit:
+        from bench.run import edit_number, edit_text
+
+        shutil.copytree(data, tmp / "edited")
+        data = tmp / "edited"
+        build(BuildConfig(data, tmp / "out", tuple(args.format.split(","))))
+        (edit_number if args.edit == "number" else edit_text)(data, 0)
+        global START
+        START = time.perf_counter()
     planned = stages.plan
     stages.plan = lambda *a, **k: [profiled(t, tmp) for t in planned(*a, **k)]  # type: ignore[assignment]
     whole = cProfile.Profile()

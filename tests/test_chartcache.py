@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from stsdeck.chartcache import (IDENTITY, chart_names, decode_figures, decode_records, draw, encode_figures,
-                                encode_records, figures_name)
+                                category_figures_names, encode_records)
 from stsdeck.charts import CHART_FIELDS, KEYS, USES_FIGURES
 from stsdeck.model import Dataset, Study
 from stsdeck.synthesize import FIGURE_FIELDS, figures
@@ -88,7 +88,7 @@ def test_a_chart_does_not_move_when_fields_it_does_not_declare_change(dataset: D
 def test_figures_do_not_move_when_fields_they_do_not_declare_change(dataset: Dataset) -> None:
     other = with_other_fields_changed(dataset, FIGURE_FIELDS)
     assert figures(other) == figures(dataset)
-    assert figures_name(other) == figures_name(dataset)
+    assert category_figures_names(other) == category_figures_names(dataset)
 
 
 @pytest.mark.parametrize("key", KEYS)

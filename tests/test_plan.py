@@ -25,15 +25,18 @@ def lanes(tasks: list[Task]) -> dict[str, str]:
 
 
 def test_a_cold_plan_puts_each_library_in_one_lane(tmp_path: Path) -> None:
-    tasks = plan(load_dataset(DATA), load_theme(), ("pptx", "pdf"), tmp_path, "d")
+    dataset = load_dataset(DATA)
+    tasks = plan(dataset, load_theme(), ("pptx", "pdf"), tmp_path, "d")
     assert lanes(tasks) == {
-        "figures": FIGURES_PDF, "chart:pathological_response": CHARTS, "chart:toxicity": CHARTS,
+        **{f"figures:{c.key}": FIGURES_PDF for c in dataset.categories}, "figures": HERE,
+        "chart:pathological_response": CHARTS, "chart:toxicity": CHARTS,
         "chart:evidence_map": CHARTS, "chart:lc_vs_eqd2": CHARTS, "chart:local_control": CHARTS,
         "layout": HERE, "slides": HERE, "pptx": HERE,
         "pdf:load:0": FIGURES_PDF, "pdf:ahead:0": FIGURES_PDF, "pdf": FIGURES_PDF}
     assert [t.name for t in tasks if t.needs == ("figures",)] == ["chart:local_control", "layout"]
     assert {t.output for t in tasks if t.output} == {"rtct-stm.pptx", "rtct-stm.pdf"}
-    assert all(t.cache.startswith(".stsdeck-cache/") and t.store for t in tasks if t.lane in (CHARTS, "figures"))
+    assert all(t.cache.startswith(".stsdeck-cache/") and t.store for t in tasks if t.lane == CHARTS
+               or t.name.startswith("figures:"))
     assert describe(tasks) == "Calcul et rendu : chiffres, 5 graphique(s), mise en page, PPTX, PDF"
 
 
@@ -43,6 +46,7 @@ def test_a_second_plan_reads_figures_and_charts_from_the_cache(tmp_path: Path) -
     assert set(lanes(tasks).values()) == {HERE}
     assert all(t.store is None for t in tasks)
     assert describe(tasks) == "Calcul et rendu : mise en page, PPTX (repris du cache : chiffres, 5 graphique(s))"
+    assert lanes(tasks)["figures"] == HERE and tasks[0].args[0][0].category == load_dataset(DATA).categories[0].key
     pdf = plan(load_dataset(DATA), load_theme(), ("pptx", "pdf"), tmp_path, "d")
     assert [t.name for t in pdf if t.lane == CHARTS] == [f"chart:{k}" for k in (
         "pathological_response", "toxicity", "evidence_map", "lc_vs_eqd2", "local_control")]  # SVGs not drawn yet
@@ -81,6 +85,31 @@ def test_each_process_loads_only_the_libraries_of_its_tasks(tmp_path: Path) -> N
                    cwd=ROOT, check=True, capture_output=True, timeout=240)
     seen = dict(json.loads(line) for line in log.read_text(encoding="utf-8").splitlines())
     assert seen == {CHARTS: ["matplotlib"], FIGURES_PDF: ["pandas", "scipy", "statsmodels", "weasyprint"], HERE: []}
+
+
+def test_an_edit_in_a_category_without_pooling_recomputes_it_alone_without_statsmodels(tmp_path: Path) -> None:
+    """Delaney 2003 is in the split-course category, 2 independent studies: nothing to pool."""
+    import shutil
+    import subprocess
+
+    from .conftest import ROOT
+
+    data, out, log = tmp_path / "data", tmp_path / "out", tmp_path / "loaded.jsonl"
+    shutil.copytree(DATA, data)
+    build(BuildConfig(data, out, ("pptx",)))
+    study = data / "studies" / "delaney-2003.yaml"
+    study.write_text(study.read_text(encoding="utf-8").replace("  pct: 92\n  years: 5", "  pct: 93\n  years: 5")
+                     .replace('local_control: "92%', 'local_control: "93%'), encoding="utf-8")
+    dataset = load_dataset(data)
+    tasks = plan(dataset, load_theme(), ("pptx",), out, "d")
+    assert [t.name for t in tasks if t.name.startswith("figures:") and t.store] == ["figures:split-course"]
+    assert describe(tasks).startswith("Calcul et rendu : chiffres de 1 catégorie(s), 2 graphique(s), mise en page")
+    subprocess.run([sys.executable, "-c", NOTED_BUILD, str(log), str(data), str(out)],
+                   cwd=ROOT, check=True, capture_output=True, timeout=240)
+    seen = dict(json.loads(line) for line in log.read_text(encoding="utf-8").splitlines())
+    assert "statsmodels" not in seen[FIGURES_PDF] and "scipy" not in seen[FIGURES_PDF]
+    # the rebuilt figures were cached: a third plan computes none
+    assert all(t.store is None for t in plan(dataset, load_theme(), ("pptx",), out, "d") if t.name.startswith("fig"))
 
 
 def test_a_long_review_shares_its_pdf_between_both_workers(tmp_path: Path) -> None:

@@ -65,7 +65,7 @@ def test_a_text_only_edit_reuses_the_charts_and_figures(data_copy: Path, tmp_pat
     out = tmp_path / "out"
     build(BuildConfig(data_copy, out))
     cached = sorted((out / CACHE_DIR).iterdir())
-    assert [p.name.split("-")[0] for p in cached] == ["chart"] * 5 + ["figures"]
+    assert [p.name.split("-")[0] for p in cached] == ["chart"] * 5 + ["figures"] * 4
     edit(data_copy / "studies" / "delaney-2003.yaml", "Pas de données sur la fibrose tardive",
          "Pas de données publiées sur la fibrose tardive")
     build(BuildConfig(data_copy, out))

@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 from .charts import CHART_FIELDS, KEYS, USES_FIGURES, Chart, chart_title, draw_charts
 from .errors import DataError, Problem
 from .manifest import CACHE_DIR, code_digest, digest, flatten
-from .model import Dataset, Study
+from .model import Category, Dataset, Study
 from .synthesize import FIGURE_FIELDS, CategoryFigures
 from .themes import Theme
 
@@ -40,9 +40,17 @@ def figures_digest(dataset: Dataset) -> str:
     return _hash([values, categories, code_digest()])
 
 
-def figures_name(dataset: Dataset) -> str:
-    """Cache file of the categories' figures."""
-    return f"{CACHE_DIR}/figures-{figures_digest(dataset)}.json"
+def category_figures_names(dataset: Dataset) -> dict[str, str]:
+    """Cache file of each category's figures, by category key: a hash of that category's study
+    values alone, so that an edit recomputes only the figures of its own category (and statsmodels
+    is not loaded when that category is not pooled)."""
+    code = code_digest()
+
+    def name(category: Category) -> str:
+        values = [_values(s, FIGURE_FIELDS) for s in category.studies]
+        return f"{CACHE_DIR}/figures-{_hash([values, (category.key, category.short_title), code])}.json"
+
+    return {category.key: name(category) for category in dataset.categories}
 
 
 def chart_names(dataset: Dataset, theme: Theme, keys: tuple[str, ...]) -> dict[str, str]:
@@ -103,7 +111,7 @@ def decode_chart(data: bytes) -> Chart:
 
 
 def cached_figures(path: Path) -> tuple[CategoryFigures, ...] | None:
-    """The figures kept at `path` (see `figures_name`), if any: no statsmodels import then."""
+    """The figures kept at `path` (see `category_figures_names`), if any: no statsmodels import then."""
     data = _read(path)
     try:
         return None if data is None else decode_figures(data)
@@ -129,7 +137,9 @@ def computed(dataset: Dataset, theme: Theme, out: Path) -> tuple[tuple[CategoryF
     """The categories' figures and the deck's charts, drawn here (for tests and tools)."""
     from .synthesize import figures
 
-    category_figures = cached_figures(out / figures_name(dataset)) or figures(dataset)
+    names = category_figures_names(dataset)
+    cached = [cached_figures(out / names[c.key]) for c in dataset.categories]
+    category_figures = tuple(f for (f,) in cached) if all(c and len(c) == 1 for c in cached) else figures(dataset)
     return category_figures, draw(dataset, theme, KEYS, category_figures)
 
 

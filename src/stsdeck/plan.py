@@ -10,7 +10,7 @@ from typing import Any
 
 from .charts import KEYS
 from .execute import HERE
-from .model import Dataset
+from .model import Category, Dataset
 from .themes import Theme
 
 # Two worker processes, one per core of the 2-core machines stsdeck is measured on, each loading
@@ -45,7 +45,7 @@ def plan(dataset: Dataset, theme: Theme, formats: tuple[str, ...], out: Path, in
     images = tuple(IMAGES[f] for f in formats if f in IMAGES)
     charts = _chart_tasks(dataset, theme, images, out)
     ordered = sorted(charts, key=lambda task: "figures" in task.needs)
-    tasks = [_figures_task(dataset, out), *ordered, *_deck_tasks(dataset, theme, KEYS, inputs_digest)]
+    tasks = [*_figures_tasks(dataset, out), *ordered, *_deck_tasks(dataset, theme, KEYS, inputs_digest)]
     return tasks + [task for f in formats for task in OUTPUTS[f](dataset, theme, inputs_digest)]
 
 
@@ -54,16 +54,39 @@ def _given(value: Any) -> Any:
     return value
 
 
-def _figures_task(dataset: Dataset, out: Path) -> Task:
-    from .chartcache import cached_figures, encode_figures, figures_digest, figures_name
-    from .synthesize import figures
+def _figures_tasks(dataset: Dataset, out: Path) -> list[Task]:
+    """One task per category (read from its cache file, or computed in the figures' lane), then
+    "figures", every category's figures in deck order."""
+    from .chartcache import category_figures_names, figures_digest
 
-    name, digest = figures_name(dataset), figures_digest(dataset)
+    names = category_figures_names(dataset)
+    tasks = [_category_task(category, names[category.key], out) for category in dataset.categories]
+    return [*tasks, Task("figures", HERE, _together, needs=tuple(t.name for t in tasks), label="chiffres",
+                         digest=figures_digest(dataset))]
+
+
+def _category_task(category: Category, name: str, out: Path) -> Task:
+    from .chartcache import cached_figures, encode_figures
+
+    digest = name.rsplit("-", 1)[-1].removesuffix(".json")
     known = cached_figures(out / name)
-    if known is not None:
-        return Task("figures", HERE, _given, (known,), label="chiffres (cache)", digest=digest, cache=name)
-    return Task("figures", FIGURES_PDF, figures, (dataset,), label="calcul des chiffres", digest=digest,
-                cache=name, store=encode_figures)
+    if known is not None and len(known) == 1:
+        return Task(f"figures:{category.key}", HERE, _given, (known,), label="chiffres (cache)", digest=digest,
+                    cache=name)
+    return Task(f"figures:{category.key}", FIGURES_PDF, _category_figures, (category,), label="calcul des chiffres",
+                digest=digest, cache=name, store=encode_figures)
+
+
+def _category_figures(category: Category) -> tuple[Any, ...]:
+    """The figures of `category`, as a 1-tuple (the form of its cache file)."""
+    from .synthesize import category_figures
+
+    return (category_figures(category),)
+
+
+def _together(*per_category: tuple[Any, ...]) -> tuple[Any, ...]:
+    """The categories' figures in deck order."""
+    return tuple(figures for (figures,) in per_category)
 
 
 def _chart_tasks(dataset: Dataset, theme: Theme, images: tuple[str, ...], out: Path) -> list[Task]:
@@ -177,10 +200,18 @@ OUTPUTS: dict[str, Callable[[Dataset, Theme, str], list[Task]]] = {"pdf": _pdf_t
 
 def describe(tasks: list[Task]) -> str:
     """What the build computes and what it takes from the cache, in French."""
-    figures = next(t for t in tasks if t.name == "figures")
+    categories = [t for t in tasks if t.name.startswith("figures:")]
+    computed = sum(t.store is not None for t in categories)
     charts = [t for t in tasks if t.name.startswith("chart:")]
     drawn = sum(t.store is not None for t in charts)
     outputs = [t.output.rsplit(".", 1)[-1].upper() for t in tasks if t.output]
-    work = ["chiffres"] * bool(figures.store) + [f"{drawn} graphique(s)"] * bool(drawn) + ["mise en page", *outputs]
-    kept = ["chiffres"] * (not figures.store) + [f"{len(charts) - drawn} graphique(s)"] * (len(charts) > drawn)
+    work = [_figures_count(computed, len(categories))] * bool(computed) + [f"{drawn} graphique(s)"] * bool(drawn)
+    kept = [_figures_count(len(categories) - computed, len(categories))] * (computed < len(categories)) + \
+        [f"{len(charts) - drawn} graphique(s)"] * (len(charts) > drawn)
+    work += ["mise en page", *outputs]
     return "Calcul et rendu : " + ", ".join(work) + (f" (repris du cache : {', '.join(kept)})" if kept else "")
+
+
+def _figures_count(count: int, total: int) -> str:
+    """« chiffres » when it is every category's, else how many categories' figures."""
+    return "chiffres" if count == total else f"chiffres de {count} catégorie(s)"
