@@ -110,7 +110,7 @@ def hang(*args: object, **kwargs: object) -> bytes:
 
 def test_a_hung_renderer_is_stopped_and_nothing_is_written(small: Path, out: Path, monkeypatch: pytest.MonkeyPatch,
                                                            capsys: pytest.CaptureFixture[str]) -> None:
-    monkeypatch.setattr("stsdeck.render.pdf.lay_out_ahead", hang)
+    monkeypatch.setattr("stsdeck.render.pdf.rendered_parts", hang)
     monkeypatch.setattr(os, "cpu_count", lambda: 1)  # even on one core the PDF renders in a guarded worker
     start = time.monotonic()
     code, err = build_cli(BuildConfig(small, out, timeout_s=8), capsys)  # each task has 8 s
@@ -128,7 +128,7 @@ def test_a_build_failing_while_the_pdf_renders_stops_its_workers(data_copy: Path
     filled in fails the build then: the workers are stopped at once and the error reads as written."""
     import multiprocessing
 
-    monkeypatch.setattr("stsdeck.render.pdf.lay_out_ahead", hang)
+    monkeypatch.setattr("stsdeck.render.pdf.rendered_parts", hang)
     labels = data_copy / "charts.yaml"
     labels.write_text(labels.read_text(encoding="utf-8").replace(
         'soins de support (G-CSF) exclus"', 'soins de support (G-CSF) exclus {zzz}"'), encoding="utf-8")

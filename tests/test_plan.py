@@ -32,7 +32,10 @@ def test_a_cold_plan_puts_each_library_in_one_lane(tmp_path: Path) -> None:
         "chart:pathological_response": CHARTS, "chart:toxicity": CHARTS,
         "chart:evidence_map": CHARTS, "chart:lc_vs_eqd2": CHARTS, "chart:local_control": CHARTS,
         "layout": HERE, "slides": HERE, "pptx": HERE,
-        "pdf:load:0": FIGURES_PDF, "pdf:ahead:0": FIGURES_PDF, "pdf": FIGURES_PDF}
+        "pdf:load:0": FIGURES_PDF, "pdf:ahead:0": FIGURES_PDF, **{f"pdf:chart:{k}": FIGURES_PDF for k in (
+            "pathological_response", "toxicity", "evidence_map", "lc_vs_eqd2", "local_control")}, "pdf": FIGURES_PDF}
+    assert [t.name for t in tasks if t.lane == FIGURES_PDF][-6:-1] == [
+        f"pdf:chart:{t.name.split(':')[1]}" for t in tasks if t.lane == CHARTS]  # each as its chart comes
     assert [t.name for t in tasks if t.needs == ("figures",)] == ["chart:local_control", "layout"]
     assert {t.output for t in tasks if t.output} == {"rtct-stm.pptx", "rtct-stm.pdf"}
     assert all(t.cache.startswith(".stsdeck-cache/") and t.store for t in tasks if t.lane == CHARTS
@@ -119,7 +122,7 @@ def test_a_long_review_shares_its_pdf_between_both_workers(tmp_path: Path) -> No
 
     data = make_dataset(tmp_path / "data", LONG_REVIEW, long_cells=False)
     tasks = {task.name: task for task in plan(load_dataset(data), load_theme(), ("pdf",), tmp_path, "d")}
-    assert (tasks["pdf:0"].lane, tasks["pdf:1"].lane, tasks["pdf"].lane) == (FIGURES_PDF, CHARTS, HERE)
-    assert tasks["pdf"].needs == ("pdf:0", "pdf:1") and tasks["pdf"].output == "rtct-stm.pdf"
+    assert (tasks["pdf:ahead:0"].lane, tasks["pdf:ahead:1"].lane, tasks["pdf"].lane) == (FIGURES_PDF, CHARTS, FIGURES_PDF)
+    assert tasks["pdf"].needs[:3] == ("slides", "pdf:ahead:0", "pdf:ahead:1") and tasks["pdf"].output == "rtct-stm.pdf"
     charts = [name for name, task in tasks.items() if task.lane == CHARTS]
     assert charts.index("pdf:load:1") > max(charts.index(name) for name in charts if name.startswith("chart:"))

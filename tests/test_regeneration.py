@@ -62,15 +62,23 @@ def test_one_study_edit_reaches_the_outputs_and_changes_md(data_copy: Path, tmp_
 
 
 def test_a_text_only_edit_reuses_the_charts_and_figures(data_copy: Path, tmp_path: Path) -> None:
+    """...and the PDF of every section but its own; the deck it makes is the very deck a first
+    build of the edited data makes, byte for byte."""
     out = tmp_path / "out"
     build(BuildConfig(data_copy, out))
     cached = sorted((out / CACHE_DIR).iterdir())
-    assert [p.name.split("-")[0] for p in cached] == ["chart"] * 5 + ["figures"] * 4
+    sections = len(cached) - 9
+    assert [p.name.split("-")[0] for p in cached] == ["chart"] * 5 + ["figures"] * 4 + ["pdf"] * sections
     edit(data_copy / "studies" / "delaney-2003.yaml", "Pas de données sur la fibrose tardive",
          "Pas de données publiées sur la fibrose tardive")
     build(BuildConfig(data_copy, out))
-    assert sorted((out / CACHE_DIR).iterdir()) == cached
+    now = sorted((out / CACHE_DIR).iterdir())
+    assert [p for p in now if not p.name.startswith("pdf-")] == [p for p in cached if not p.name.startswith("pdf-")]
+    assert len(now) == len(cached) and len(set(now) - set(cached)) == 1  # one section rendered again, the old one gone
     assert "Pas de données publiées" in " ".join(PdfReader(out / "rtct-stm.pdf").pages[2].extract_text().split())
+    build(BuildConfig(data_copy, tmp_path / "first"))
+    for name in ("rtct-stm.pdf", "rtct-stm.pptx"):
+        assert (out / name).read_bytes() == (tmp_path / "first" / name).read_bytes(), name
 
 
 def test_a_build_killed_midway_leaves_the_previous_outputs_valid(data_copy: Path, tmp_path: Path) -> None:

@@ -87,10 +87,15 @@ def _full_build(config: BuildConfig, progress: Progress, inputs: dict[str, str],
     files, summary = assemble(dataset, tasks, results, Manifested(inputs, request, previous))
     progress.stage("Écriture")
     written = write_outputs(files, config.out)
-    prune_cache(config.out, {task.cache for task in tasks if task.cache})
+    prune_cache(config.out, {task.cache for task in tasks if task.cache} | set(cache_files(tasks, results)))
     progress.done()
     shown = tuple(p for p in written if p.suffix in (".pptx", ".pdf", ".md") and CACHE_DIR not in p.parts)
     return Report(len(dataset.studies), warnings, shown, summary=summary)
+
+
+def cache_files(tasks: list[Task], results: dict[str, Any]) -> dict[str, bytes | None]:
+    """The cache files of the tasks that keep several: bytes for those made by this build, None for those read."""
+    return {name: data for task in tasks if task.files is not None for name, data in task.files(results[task.name]).items()}
 
 
 @dataclass(frozen=True)
@@ -110,6 +115,7 @@ def assemble(dataset: Dataset, tasks: list[Task], results: dict[str, Any], manif
 
     outputs = {task.output: results[task.name] for task in tasks if task.output}
     fresh = {task.cache: task.store(results[task.name]) for task in tasks if task.store is not None}
+    fresh |= {name: data for name, data in cache_files(tasks, results).items() if data is not None}
     current = snapshot(dataset, results["figures"])
     changes, labels = compare(manifested.previous, current), labels_of(dataset.info)
     outputs[CHANGES] = markdown(changes, labels).encode("utf-8")

@@ -39,6 +39,12 @@ def _files(folder: Path, exclude: Path | None = None) -> list[Path]:
     return found
 
 
+def files_digest(folders: tuple[Path, ...]) -> str:
+    """Hash of the names and contents of the files under `folders` (as `input_hashes` sees them)."""
+    return digest("".join(f"{p.relative_to(folder).as_posix()}:{digest(p.read_bytes())};"
+                          for folder in folders for p in _files(folder)).encode())
+
+
 @lru_cache(maxsize=1)
 def code_digest() -> str:
     """Version and hash of stsdeck's own code (the code this process runs, read once): a new

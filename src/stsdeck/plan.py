@@ -25,7 +25,8 @@ IMAGES = {"pptx": "png", "pdf": "svg"}  # the chart image each output format sho
 @dataclass(frozen=True)
 class Task:
     """One step of the build: `run(*args, *results of needs)` in `lane`; its result is kept in
-    `cache` (through `store`) or written as `output`, or only feeds later tasks."""
+    `cache` (through `store`), or in the cache files `files` names (those it made with their
+    bytes, those it read with None), or written as `output`, or only feeds later tasks."""
 
     name: str
     lane: str
@@ -37,6 +38,7 @@ class Task:
     cache: str = ""
     store: Callable[[Any], bytes] | None = None
     output: str = ""
+    files: Callable[[Any], dict[str, bytes | None]] | None = None  # cache files of several names
 
 
 def plan(dataset: Dataset, theme: Theme, formats: tuple[str, ...], out: Path, inputs_digest: str) -> list[Task]:
@@ -46,7 +48,8 @@ def plan(dataset: Dataset, theme: Theme, formats: tuple[str, ...], out: Path, in
     charts = _chart_tasks(dataset, theme, images, out)
     ordered = sorted(charts, key=lambda task: "figures" in task.needs)
     tasks = [*_figures_tasks(dataset, out), *ordered, *_deck_tasks(dataset, theme, KEYS, inputs_digest)]
-    return tasks + [task for f in formats for task in OUTPUTS[f](dataset, theme, inputs_digest)]
+    keys = tuple(task.name.removeprefix("chart:") for task in sorted(ordered, key=lambda task: task.lane != HERE))
+    return tasks + [task for f in formats for task in OUTPUTS[f](dataset, theme, out, inputs_digest, keys)]
 
 
 def _given(value: Any) -> Any:
@@ -135,49 +138,55 @@ def with_drawn_charts(theme: Theme, deck: Any, *charts: Any) -> Any:
 LONG_REVIEW = 60  # studies from which the PDF is shared between both workers (a deck of 100+ slides)
 
 
-def _pdf_tasks(dataset: Dataset, theme: Theme, digest: str) -> list[Task]:
-    """WeasyPrint loaded while the figures and charts are computed, the slides without charts laid
-    out as soon as the deck is, then the PDF written at once. A long review's PDF is shared, by
-    halves of its slides fixed in advance, between the figures' worker and the charts' worker (once
-    its charts are drawn), then joined here."""
-    output = f"{dataset.info.slug}.pdf"
-    if len(dataset.studies) < LONG_REVIEW:
-        return [*_pdf_share_tasks(theme, FIGURES_PDF, (0, 1)),
-                Task("pdf", FIGURES_PDF, _pdf, (theme, (0, 1)), ("slides",), label="rendu PDF", digest=digest,
-                     output=output)]
-    halves = [(lane, (index, 2)) for index, lane in enumerate((FIGURES_PDF, CHARTS))]
-    tasks = [task for lane, share in halves for task in _pdf_share_tasks(theme, lane, share)]
-    tasks += [Task(f"pdf:{share[0]}", lane, _pdf, (theme, share), ("slides",), label="rendu PDF")
-              for lane, share in halves]
-    return tasks + [Task("pdf", HERE, _joined, (), ("pdf:0", "pdf:1"), label="rendu PDF", digest=digest,
-                         output=output)]
+def _pdf_tasks(dataset: Dataset, theme: Theme, out: Path, digest: str, keys: tuple[str, ...]) -> list[Task]:
+    """The PDF by sections (sections_of), each read from its cache file or rendered: WeasyPrint
+    loaded while the figures and charts are computed, the sections without charts rendered as soon
+    as the deck is laid out, each chart's section as soon as it is drawn (`keys`: the order the
+    charts come), then all joined, each font once. A long review's sections without charts are
+    shared, by halves fixed in advance, between the figures' worker and the charts' worker (once
+    its charts are drawn)."""
+    halves = [(FIGURES_PDF, (0, 1))] if len(dataset.studies) < LONG_REVIEW else \
+        [(lane, (index, 2)) for index, lane in enumerate((FIGURES_PDF, CHARTS))]
+    tasks = [task for lane, share in halves for task in (
+        Task(f"pdf:load:{share[0]}", lane, _load_weasyprint, label="rendu PDF"),
+        Task(f"pdf:ahead:{share[0]}", lane, _pdf_ahead, (theme, out, share), ("layout",), label="rendu PDF",
+             files=part_files))]
+    tasks += [Task(f"pdf:chart:{key}", FIGURES_PDF, _pdf_chart, (dataset, theme, out, key), ("layout", f"chart:{key}"),
+                   label="rendu PDF", files=part_files) for key in keys]
+    parts = tuple(task.name for task in tasks if task.files)
+    return tasks + [Task("pdf", FIGURES_PDF, _joined, (theme,), ("slides", *parts), label="rendu PDF",
+                         digest=digest, output=f"{dataset.info.slug}.pdf")]
 
 
-def _pdf_share_tasks(theme: Theme, lane: str, share: tuple[int, int]) -> list[Task]:
-    """WeasyPrint loaded in `lane`, then its share of the slides without charts laid out ahead."""
-    return [Task(f"pdf:load:{share[0]}", lane, _load_weasyprint, label="rendu PDF"),
-            Task(f"pdf:ahead:{share[0]}", lane, _pdf_ahead, (theme, share), ("layout",), label="rendu PDF")]
-
-
-def _pdf_ahead(theme: Theme, share: tuple[int, int], deck: Any) -> int:
+def _pdf_ahead(theme: Theme, out: Path, share: tuple[int, int], deck: Any) -> tuple[Any, ...]:
     from .render import pdf
 
-    return pdf.lay_out_ahead(deck, theme, share)
+    return pdf.rendered_parts(deck, theme, out, share, pdf.without_chart)
 
 
-def _pdf(theme: Theme, share: tuple[int, int], deck: Any) -> bytes:
+def _pdf_chart(dataset: Dataset, theme: Theme, out: Path, key: str, deck: Any, chart: Any) -> tuple[Any, ...]:
+    """The section of chart `key`, drawn into the laid-out `deck`."""
+    from .chartcache import placeholders
     from .render import pdf
 
-    return pdf.render_pdf(deck, theme, share)
+    charts = tuple(chart if c.key == key else c for c in placeholders(dataset))
+    return pdf.rendered_parts(with_drawn_charts(theme, deck, *charts), theme, out, (0, 1), pdf.with_chart(key))
 
 
-def _joined(*parts: bytes) -> bytes:
-    from .render.pdf import joined
+def part_files(parts: tuple[Any, ...]) -> dict[str, bytes | None]:
+    """The cache files of sections' PDFs: the bytes of those rendered by this build, None for the others."""
+    return {part.name: part.data if part.fresh else None for part in parts}
 
-    return joined(list(parts))
+
+def _joined(theme: Theme, deck: Any, *rendered: tuple[Any, ...]) -> bytes:
+    """The sections' PDFs in deck order as one PDF; a section of the final `deck` that none of
+    `rendered` holds (none, unless drawing a chart changed another slide) is rendered here."""
+    from .render import pdf
+
+    return pdf.assembled(deck, theme, tuple(part for parts in rendered for part in parts))
 
 
-def _pptx_tasks(dataset: Dataset, theme: Theme, digest: str) -> list[Task]:
+def _pptx_tasks(dataset: Dataset, theme: Theme, out: Path, digest: str, keys: tuple[str, ...]) -> list[Task]:
     return [Task("pptx", HERE, _pptx, (theme,), ("slides",), label="rendu PPTX", digest=digest,
                  output=f"{dataset.info.slug}.pptx")]
 
@@ -189,13 +198,15 @@ def _pptx(theme: Theme, deck: Any) -> bytes:
 
 
 def _load_weasyprint() -> None:
-    """Import WeasyPrint in this worker ahead of the tasks that use it."""
+    """Import WeasyPrint, and pypdf that joins the sections, in this worker ahead of the tasks that use them."""
+    import pypdf  # noqa: F401
+
     from .render.weasy import weasyprint
 
     weasyprint()
 
 
-OUTPUTS: dict[str, Callable[[Dataset, Theme, str], list[Task]]] = {"pdf": _pdf_tasks, "pptx": _pptx_tasks}
+OUTPUTS: dict[str, Callable[[Dataset, Theme, Path, str, tuple[str, ...]], list[Task]]] = {"pdf": _pdf_tasks, "pptx": _pptx_tasks}
 
 
 def describe(tasks: list[Task]) -> str:

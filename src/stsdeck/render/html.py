@@ -28,10 +28,21 @@ def _style(box: Box) -> str:
     return f"left:{_pt(box.x)};top:{_pt(box.y)};width:{_pt(box.w)};height:{_pt(box.h)}"
 
 
+_ENVIRONMENTS: dict[tuple[Path, ...], Any] = {}  # one per template chain in this process: templates compiled once
+
+
 def environment(theme: Theme) -> Any:
     """A sandboxed Jinja2 over the template's folders, nearest first; `{% extends "default/deck.html.j2" %}`
     (or any parent's name) reaches the parent's file. Templates come from elsewhere: they reach no
-    Python internals, change no value, read no file outside the chain, follow no symbolic link."""
+    Python internals, change no value, read no file outside the chain, follow no symbolic link.
+    A template is compiled again only when its file changes."""
+    folders = tuple(template_folders(theme))
+    if folders not in _ENVIRONMENTS:
+        _ENVIRONMENTS[folders] = _sandbox(list(folders))
+    return _ENVIRONMENTS[folders]
+
+
+def _sandbox(folders: list[Path]) -> Any:
     from jinja2 import StrictUndefined, select_autoescape
     from jinja2.sandbox import ImmutableSandboxedEnvironment
 
@@ -43,7 +54,7 @@ def environment(theme: Theme) -> Any:
         def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
             return bounded_binop(operator, left, right)
 
-    env = Sandbox(loader=confined_loader(template_folders(theme)), undefined=StrictUndefined,
+    env = Sandbox(loader=confined_loader(folders), undefined=StrictUndefined,
                   autoescape=select_autoescape(["html", "j2"], default=True), keep_trailing_newline=True)
     env.filters.update(pt=_pt, box=_style)
     env.tests["table"] = lambda block: isinstance(block, TableBlock)
@@ -104,10 +115,19 @@ def confined_loader(folders: list[Path]) -> Any:
                     raise TemplateError(f"{template} : lien symbolique refusé ({path}) : un modèle ne lit que "
                                         "ses propres fichiers")
                 if path.is_file():
-                    return _read_template(path), str(path), lambda: False
+                    source = _read_template(path)
+                    return source, str(path), lambda: _unchanged(folder, parts, path, source)
             raise TemplateNotFound(template)
 
     return ConfinedLoader()
+
+
+def _unchanged(folder: Path, parts: list[str], path: Path, source: str) -> bool:
+    """True while the template file still holds `source`, and is still no link: its compiled form serves again."""
+    try:
+        return not _linked(folder, parts) and _read_template(path) == source
+    except OSError:
+        return False
 
 
 def _linked(folder: Path, parts: list[str]) -> bool:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import mimetypes
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
@@ -56,60 +56,127 @@ def confined_fetcher(roots: tuple[Path, ...]) -> Any:
     return fetcher
 
 
-BATCH_PAGES = 150  # pages written together: fonts are subset once per batch, and memory stays bounded
+@dataclass(frozen=True)
+class Part:
+    """The PDF of one section of the deck, under its cache file name."""
+
+    index: int  # the section's position in the deck
+    name: str  # cache file, named after everything its bytes depend on
+    data: bytes
+    fresh: bool  # rendered by this build; False when read from the cache
 
 
-def render_pdf(deck: Deck, theme: Theme, share: tuple[int, int] = (0, 1)) -> bytes:
-    """Share `share` (i of n) of the deck's sections as one PDF: laid out (those laid out ahead by
-    `lay_out_ahead` in this process are reused), then written by batches of about BATCH_PAGES pages,
-    so that each font is subset once per batch (once for a congress deck) and a long deck never
-    holds all its pages in memory; font timestamps come from SOURCE_DATE_EPOCH or the deck's date,
-    never the clock."""
-    batches: list[bytes] = []
-    pending: list[Any] = []
+def render_pdf(deck: Deck, theme: Theme) -> bytes:
+    """The whole deck as one PDF, every section rendered here (no cache)."""
+    return assembled(deck, theme, ())
+
+
+def assembled(deck: Deck, theme: Theme, known: tuple[Part, ...]) -> bytes:
+    """The deck as one PDF, each font once: every section's PDF taken from `known`, or rendered here."""
+    sections = _sections(deck, theme)
+    found = {part.name: part.data for part in known}
+    missing = [s for s in sections if s.name not in found]
+    found |= {part.name: part.data for part in _rendered(missing, theme, None, deck.date)}
+    return joined([found[section.name] for section in sections])
+
+
+@dataclass(frozen=True)
+class _Section:
+    index: int
+    deck: Deck
+    html: str
+    name: str
+
+
+def _sections(deck: Deck, theme: Theme) -> list[_Section]:
+    """Every section of `deck` in order, with its HTML and the cache file name of its PDF."""
+    from ..manifest import files_digest
+
+    stamp = renderer_stamp(files_digest(theme_roots(theme)))
+    sections = []
+    for index, (section, first) in enumerate(sections_of(deck)):
+        html = render_html(section, theme, first)
+        sections.append(_Section(index, section, html, part_name(html, stamp)))
+    return sections
+
+
+def rendered_parts(deck: Deck, theme: Theme, out: Path | None, share: tuple[int, int],
+                   wanted: Callable[[Deck], bool]) -> tuple[Part, ...]:
+    """The PDFs of the `wanted` sections of share `share` (i of n) of `deck`: read from `out`'s
+    cache when there, else laid out and written here, each font subset once per section (`joined`
+    merges them)."""
+    chosen = {index for index, _ in shared(list(enumerate(sections_of(deck))), share)}
+    return _rendered([s for s in _sections(deck, theme) if s.index in chosen and wanted(s.deck)], theme, out,
+                     deck.date)
+
+
+def _rendered(sections: list[_Section], theme: Theme, out: Path | None, iso_date: str) -> tuple[Part, ...]:
+    """The PDFs of `sections`, from `out`'s cache or laid out here; font timestamps come from
+    SOURCE_DATE_EPOCH or the deck's date, never the clock."""
+    parts = []
     try:
-        for html in _sections_html(deck, theme, share):
-            pending.append(_laid_out(html, theme))
-            if sum(len(document.pages) for document in pending) >= BATCH_PAGES:
-                batches.append(_written(pending, deck.date))
-                pending = []
-        if pending:
-            batches.append(_written(pending, deck.date))
+        for section in sections:
+            cached = _cached(out / section.name) if out is not None else None
+            data = cached if cached is not None else _written(_laid_out(section.html, theme), iso_date)
+            parts.append(Part(section.index, section.name, data, cached is None))
     except (ValueError, OSError) as exc:
         raise RenderError(f"PDF : {exc}") from exc
     finally:
-        _LAID_OUT.clear()
         _FONTS.clear()
-    return joined(batches)
+    return tuple(parts)
 
 
-def _written(documents: list[Any], iso_date: str) -> bytes:
-    """The pages of `documents` written as one PDF (each font subset once), then forgotten."""
-    pages = [page for document in documents for page in document.pages]
+def with_chart(key: str) -> Callable[[Deck], bool]:
+    """True for a section that shows chart `key`."""
+    from ..slides import ChartBlock
+
+    return lambda section: any(isinstance(block, ChartBlock) and block.key == key
+                               for slide in section.slides for block in slide.blocks)
+
+
+def without_chart(section: Deck) -> bool:
+    """True for a section that can be rendered before the charts are drawn."""
+    return not any(slide.kind == "chart" for slide in section.slides)
+
+
+def part_name(html: str, stamp: str) -> str:
+    """Cache file of the PDF of a section: a hash of its HTML and of `renderer_stamp`."""
+    from ..manifest import CACHE_DIR, digest
+
+    return f"{CACHE_DIR}/pdf-{digest((stamp + html).encode())[:24]}.pdf"
+
+
+def renderer_stamp(look: str) -> str:
+    """What a section's PDF depends on besides its HTML: `look` (the template folders' files), the
+    code, WeasyPrint's version and font subsetter, SOURCE_DATE_EPOCH."""
+    import os
+
+    from weasyprint import __version__
+    from weasyprint.pdf import fonts
+
+    from ..manifest import code_digest
+
+    subsetter = "harfbuzz" if fonts.harfbuzz_subset is not None else "fonttools"
+    return f"{look}:{code_digest()}:{__version__}:{subsetter}:{os.environ.get('SOURCE_DATE_EPOCH', '')}:"
+
+
+def _cached(path: Path) -> bytes | None:
+    """A section's PDF kept at `path`, if whole."""
+    data = path.read_bytes() if path.is_file() else b""
+    return data if data.startswith(b"%PDF-") and data.rstrip().endswith(b"%%EOF") else None
+
+
+def _written(document: Any, iso_date: str) -> bytes:
+    """A laid-out WeasyPrint document as PDF bytes."""
     with _reproducible(iso_date):
-        data = documents[0].copy(pages).write_pdf()
-    for key in [key for key, document in _LAID_OUT.items() if any(document is d for d in documents)]:
-        del _LAID_OUT[key]
-    return data
+        return document.write_pdf()
 
 
 def joined(parts: list[bytes]) -> bytes:
-    """One PDF made of `parts` in order, with the first part's metadata."""
-    import io
+    """One PDF of `parts` in order, each font embedded once."""
+    from .pdfjoin import joined as join
 
-    parts = [part for part in parts if part]  # a share of a deck may hold no section
-    if len(parts) <= 1:
-        return parts[0] if parts else b""
-    from pypdf import PdfReader, PdfWriter
-
-    writer = PdfWriter()
-    readers = [PdfReader(io.BytesIO(part)) for part in parts]
-    for reader in readers:
-        writer.append(reader)
-    writer.add_metadata(dict(readers[0].metadata or {}))
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+    return join(parts)
 
 
 def date_epoch(iso_date: str) -> int:
@@ -121,65 +188,42 @@ def date_epoch(iso_date: str) -> int:
     return int(dt.datetime.combine(day, dt.time(), dt.timezone.utc).timestamp())
 
 
-def lay_out_ahead(deck: Deck, theme: Theme, share: tuple[int, int] = (0, 1)) -> int:
-    """Lay out, in this process, the sections of share `share` of `deck` that hold no chart (up to
-    BATCH_PAGES slides), for a later `render_pdf` of the same deck with its charts drawn;
-    the number of sections laid out."""
-    count, slides = 0, 0
-    for part, first in shared(sections_of(deck), share):
-        if slides >= BATCH_PAGES:
-            break
-        if any(slide.kind == "chart" for slide in part.slides):
-            continue
-        _laid_out(render_html(part, theme, first), theme)
-        count, slides = count + 1, slides + len(part.slides)
-    return count
-
-
-def shared(sections: list[tuple[Deck, int]], share: tuple[int, int]) -> list[tuple[Deck, int]]:
-    """Share i of n of `sections`: consecutive sections, about as many slides in each share."""
+def shared(sections: list[tuple[int, tuple[Deck, int]]], share: tuple[int, int]) -> list[tuple[int, tuple[Deck, int]]]:
+    """Share i of n of the numbered `sections`: consecutive sections, about as many slides in each share."""
     index, count = share
-    total = sum(len(part.slides) for part, _ in sections)
+    total = sum(len(part.slides) for _, (part, _) in sections)
     low, high = total * index / count, total * (index + 1) / count
-    return [(part, first) for part, first in sections if low <= first - 1 < high]
+    return [(number, (part, first)) for number, (part, first) in sections if low <= first - 1 < high]
 
 
-CHUNK = 20  # at most this many slides per WeasyPrint document: its layout time grows faster than its length
+CHUNK = 5  # at most this many slides per section: an edit renders its section again, and no more
 
 
 def sections_of(deck: Deck) -> list[tuple[Deck, int]]:
-    """The deck cut where chart slides start and end, and every CHUNK slides, each part with its
-    first slide number: the parts without a chart can be laid out before the charts are drawn."""
+    """The deck cut into sections, each with its first slide number: each chart slide alone (it
+    can be rendered once its chart is drawn, and again only when it changes), a cut after each
+    category's synthesis, and every CHUNK slides."""
     slides, bounds, start = deck.slides, [], 0
     for index in range(1, len(slides) + 1):
-        if index == len(slides) or index - start == CHUNK or \
-                (slides[index].kind == "chart") != (slides[index - 1].kind == "chart"):
+        if index == len(slides) or index - start == CHUNK or slides[index - 1].kind in ("chart", "synthesis") \
+                or slides[index].kind == "chart":
             bounds.append((start, index))
             start = index
     return [(replace(deck, slides=slides[a:b]), a + 1) for a, b in bounds]
 
 
-def _sections_html(deck: Deck, theme: Theme, share: tuple[int, int] = (0, 1)) -> Iterator[str]:
-    return (render_html(part, theme, first) for part, first in shared(sections_of(deck), share))
-
-
-# Until the next `render_pdf` in this process: the sections laid out ahead, and the fonts they loaded
-# (one WeasyPrint font configuration per template chain).
-_LAID_OUT: dict[tuple[str, tuple[Path, ...]], Any] = {}
+# The fonts loaded while rendering sections (one WeasyPrint font configuration per template chain).
 _FONTS: dict[tuple[Path, ...], Any] = {}
 
 
 def _laid_out(html: str, theme: Theme) -> Any:
-    """The WeasyPrint document of one section's HTML, laid out at most once per `render_pdf`."""
+    """The WeasyPrint document of one section's HTML, laid out."""
     from .weasy import weasyprint
 
     html_document = weasyprint().HTML
     from weasyprint.text.fonts import FontConfiguration
 
     roots = theme_roots(theme)
-    key = (html, roots)
-    if key in _LAID_OUT:
-        return _LAID_OUT[key]
     fetcher = confined_fetcher(roots)
     fonts = _FONTS.setdefault(roots, FontConfiguration())
     try:
@@ -189,7 +233,6 @@ def _laid_out(html: str, theme: Theme) -> Any:
         raise RenderError(f"PDF : {exc}") from exc
     if fetcher.refused:  # a template asked for a font, image or style outside its folders
         raise RenderError("PDF : ressource du modèle hors de ses dossiers, refusée : " + ", ".join(fetcher.refused))
-    _LAID_OUT[key] = document
     return document
 
 
