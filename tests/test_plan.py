@@ -28,19 +28,25 @@ def test_a_cold_plan_puts_each_library_in_one_lane(tmp_path: Path) -> None:
     dataset = load_dataset(DATA)
     tasks = plan(dataset, load_theme(), ("pptx", "pdf"), tmp_path, "d")
     assert lanes(tasks) == {
-        **{f"figures:{c.key}": FIGURES_PDF for c in dataset.categories}, "figures": HERE,
+        **{f"figures:{c.key}": CHARTS for c in dataset.categories}, "figures": HERE,
         "chart:pathological_response": CHARTS, "chart:toxicity": CHARTS,
         "chart:evidence_map": CHARTS, "chart:lc_vs_eqd2": CHARTS, "chart:local_control": CHARTS,
         "layout": HERE, "slides": HERE, "pptx": HERE,
         "pdf:load:0": FIGURES_PDF, "pdf:ahead:0": FIGURES_PDF, **{f"pdf:chart:{k}": FIGURES_PDF for k in (
             "pathological_response", "toxicity", "evidence_map", "lc_vs_eqd2", "local_control")}, "pdf": FIGURES_PDF}
     assert [t.name for t in tasks if t.lane == FIGURES_PDF][-6:-1] == [
-        f"pdf:chart:{t.name.split(':')[1]}" for t in tasks if t.lane == CHARTS]  # each as its chart comes
+        f"pdf:chart:{t.name.split(':')[1]}" for t in tasks if t.lane == CHARTS and t.name.startswith("chart:")]
     assert [t.name for t in tasks if t.needs == ("figures",)] == ["chart:local_control", "layout"]
     assert {t.output for t in tasks if t.output} == {"rtct-stm.pptx", "rtct-stm.pdf"}
     assert all(t.cache.startswith(".stsdeck-cache/") and t.store for t in tasks if t.lane == CHARTS
                or t.name.startswith("figures:"))
     assert describe(tasks) == "Calcul et rendu : chiffres, 5 graphique(s), mise en page, PPTX, PDF"
+
+
+def test_without_a_pdf_the_figures_are_computed_beside_the_charts(tmp_path: Path) -> None:
+    tasks = plan(load_dataset(DATA), load_theme(), ("pptx",), tmp_path, "d")
+    assert {t.lane for t in tasks if t.name.startswith("figures:")} == {FIGURES_PDF}
+    assert {t.lane for t in tasks if t.name.startswith("chart:")} == {CHARTS}
 
 
 def test_a_second_plan_reads_figures_and_charts_from_the_cache(tmp_path: Path) -> None:
@@ -87,7 +93,7 @@ def test_each_process_loads_only_the_libraries_of_its_tasks(tmp_path: Path) -> N
     subprocess.run([sys.executable, "-c", NOTED_BUILD, str(log), str(DATA), str(tmp_path / "out")],
                    cwd=ROOT, check=True, capture_output=True, timeout=240)
     seen = dict(json.loads(line) for line in log.read_text(encoding="utf-8").splitlines())
-    assert seen == {CHARTS: ["matplotlib"], FIGURES_PDF: ["pandas", "scipy", "statsmodels", "weasyprint"], HERE: []}
+    assert seen == {CHARTS: ["matplotlib", "pandas", "scipy", "statsmodels"], FIGURES_PDF: ["weasyprint"], HERE: []}
 
 
 def test_an_edit_in_a_category_without_pooling_recomputes_it_alone_without_statsmodels(tmp_path: Path) -> None:
@@ -110,7 +116,7 @@ def test_an_edit_in_a_category_without_pooling_recomputes_it_alone_without_stats
     subprocess.run([sys.executable, "-c", NOTED_BUILD, str(log), str(data), str(out)],
                    cwd=ROOT, check=True, capture_output=True, timeout=240)
     seen = dict(json.loads(line) for line in log.read_text(encoding="utf-8").splitlines())
-    assert "statsmodels" not in seen[FIGURES_PDF] and "scipy" not in seen[FIGURES_PDF]
+    assert "statsmodels" not in seen[CHARTS] and "scipy" not in seen[CHARTS]
     # the rebuilt figures were cached: a third plan computes none
     assert all(t.store is None for t in plan(dataset, load_theme(), ("pptx",), out, "d") if t.name.startswith("fig"))
 

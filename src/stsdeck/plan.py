@@ -14,9 +14,10 @@ from .model import Category, Dataset
 from .themes import Theme
 
 # Two worker processes, one per core of the 2-core machines stsdeck is measured on, each loading
-# only the libraries of its own tasks: matplotlib for the charts; statsmodels for the figures,
-# then WeasyPrint for the PDF (the figures are done before the deck can be laid out). The layout,
-# the PPTX and the reading of cached results run in the build's own process.
+# only the libraries of its own tasks. With a PDF: statsmodels for the figures, then matplotlib for
+# the charts (both on numpy) in one; WeasyPrint for the PDF, the heaviest task, in the other. With
+# no PDF, the figures are computed beside the charts. The layout, the PPTX and the reading of cached
+# results run in the build's own process.
 CHARTS = "graphiques"
 FIGURES_PDF = "chiffres-pdf"
 IMAGES = {"pptx": "png", "pdf": "svg"}  # the chart image each output format shows
@@ -47,7 +48,8 @@ def plan(dataset: Dataset, theme: Theme, formats: tuple[str, ...], out: Path, in
     images = tuple(IMAGES[f] for f in formats if f in IMAGES)
     charts = _chart_tasks(dataset, theme, images, out)
     ordered = sorted(charts, key=lambda task: "figures" in task.needs)
-    tasks = [*_figures_tasks(dataset, out), *ordered, *_deck_tasks(dataset, theme, KEYS, inputs_digest)]
+    figures_lane = CHARTS if "pdf" in formats else FIGURES_PDF
+    tasks = [*_figures_tasks(dataset, out, figures_lane), *ordered, *_deck_tasks(dataset, theme, KEYS, inputs_digest)]
     keys = tuple(task.name.removeprefix("chart:") for task in sorted(ordered, key=lambda task: task.lane != HERE))
     return tasks + [task for f in formats for task in OUTPUTS[f](dataset, theme, out, inputs_digest, keys)]
 
@@ -57,18 +59,18 @@ def _given(value: Any) -> Any:
     return value
 
 
-def _figures_tasks(dataset: Dataset, out: Path) -> list[Task]:
+def _figures_tasks(dataset: Dataset, out: Path, lane: str) -> list[Task]:
     """One task per category (read from its cache file, or computed in the figures' lane), then
     "figures", every category's figures in deck order."""
     from .chartcache import category_figures_names, figures_digest
 
     names = category_figures_names(dataset)
-    tasks = [_category_task(category, names[category.key], out) for category in dataset.categories]
+    tasks = [_category_task(category, names[category.key], out, lane) for category in dataset.categories]
     return [*tasks, Task("figures", HERE, _together, needs=tuple(t.name for t in tasks), label="chiffres",
                          digest=figures_digest(dataset))]
 
 
-def _category_task(category: Category, name: str, out: Path) -> Task:
+def _category_task(category: Category, name: str, out: Path, lane: str) -> Task:
     from .chartcache import cached_figures, encode_figures
 
     digest = name.rsplit("-", 1)[-1].removesuffix(".json")
@@ -76,7 +78,7 @@ def _category_task(category: Category, name: str, out: Path) -> Task:
     if known is not None and len(known) == 1:
         return Task(f"figures:{category.key}", HERE, _given, (known,), label="chiffres (cache)", digest=digest,
                     cache=name)
-    return Task(f"figures:{category.key}", FIGURES_PDF, _category_figures, (category,), label="calcul des chiffres",
+    return Task(f"figures:{category.key}", lane, _category_figures, (category,), label="calcul des chiffres",
                 digest=digest, cache=name, store=encode_figures)
 
 

@@ -86,17 +86,19 @@ class _Section:
     deck: Deck
     html: str
     name: str
+    look: str  # digest of the template folders' files
 
 
 def _sections(deck: Deck, theme: Theme) -> list[_Section]:
     """Every section of `deck` in order, with its HTML and the cache file name of its PDF."""
     from ..manifest import files_digest
 
-    stamp = renderer_stamp(files_digest(theme_roots(theme)))
+    look = files_digest(theme_roots(theme))
+    stamp = renderer_stamp(look)
     sections = []
     for index, (section, first) in enumerate(sections_of(deck)):
         html = render_html(section, theme, first)
-        sections.append(_Section(index, section, html, part_name(html, stamp)))
+        sections.append(_Section(index, section, html, part_name(html, stamp), look))
     return sections
 
 
@@ -117,12 +119,10 @@ def _rendered(sections: list[_Section], theme: Theme, out: Path | None, iso_date
     try:
         for section in sections:
             cached = _cached(out / section.name) if out is not None else None
-            data = cached if cached is not None else _written(_laid_out(section.html, theme), iso_date)
+            data = cached if cached is not None else _written(_laid_out(section.html, theme, section.look), iso_date)
             parts.append(Part(section.index, section.name, data, cached is None))
     except (ValueError, OSError) as exc:
         raise RenderError(f"PDF : {exc}") from exc
-    finally:
-        _FONTS.clear()
     return tuple(parts)
 
 
@@ -212,12 +212,13 @@ def sections_of(deck: Deck) -> list[tuple[Deck, int]]:
     return [(replace(deck, slides=slides[a:b]), a + 1) for a, b in bounds]
 
 
-# The fonts loaded while rendering sections (one WeasyPrint font configuration per template chain).
-_FONTS: dict[tuple[Path, ...], Any] = {}
+# The fonts loaded while rendering sections: the WeasyPrint font configuration of the last template
+# chain and contents used in this process, kept from one section (and one task) to the next.
+_FONTS: dict[tuple[tuple[Path, ...], str], Any] = {}
 
 
-def _laid_out(html: str, theme: Theme) -> Any:
-    """The WeasyPrint document of one section's HTML, laid out."""
+def _laid_out(html: str, theme: Theme, look: str) -> Any:
+    """The WeasyPrint document of one section's HTML, laid out; `look` is the digest of the template folders."""
     from .weasy import weasyprint
 
     html_document = weasyprint().HTML
@@ -225,7 +226,10 @@ def _laid_out(html: str, theme: Theme) -> Any:
 
     roots = theme_roots(theme)
     fetcher = confined_fetcher(roots)
-    fonts = _FONTS.setdefault(roots, FontConfiguration())
+    if (roots, look) not in _FONTS:
+        _FONTS.clear()
+        _FONTS[roots, look] = FontConfiguration()
+    fonts = _FONTS[roots, look]
     try:
         document = html_document(string=html, base_url=theme.folder.resolve().as_uri() + "/", url_fetcher=fetcher
                         ).render(font_config=fonts)
