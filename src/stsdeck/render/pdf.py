@@ -123,6 +123,8 @@ def _rendered(sections: list[_Section], theme: Theme, out: Path | None, iso_date
             parts.append(Part(section.index, section.name, data, cached is None))
     except (ValueError, OSError) as exc:
         raise RenderError(f"PDF : {exc}") from exc
+    finally:
+        _FONTS.clear()  # a font configuration removes its folder when dropped: none may outlive the call
     return tuple(parts)
 
 
@@ -212,8 +214,8 @@ def sections_of(deck: Deck) -> list[tuple[Deck, int]]:
     return [(replace(deck, slides=slides[a:b]), a + 1) for a, b in bounds]
 
 
-# The fonts loaded while rendering sections: the WeasyPrint font configuration of the last template
-# chain and contents used in this process, kept from one section (and one task) to the next.
+# The fonts loaded while rendering sections, kept from one section to the next within one call (a
+# process forked later must not inherit one: dropping it there would remove its parent's font folder).
 _FONTS: dict[tuple[tuple[Path, ...], str], Any] = {}
 
 
