@@ -70,6 +70,9 @@ def test_the_fonttools_fallback_stamps_fonts_with_the_deck_date(tmp_path: Path, 
     first, second = ((tmp_path / name / "rtct-stm.pdf").read_bytes() for name in ("first", "second"))
     assert first == second
     assert set(font_stamps(first)) == {date_epoch("2026-11-30") + SECONDS_1904_TO_1970}
+    fonts = subprocess.run(["pdffonts", str(tmp_path / "first" / "rtct-stm.pdf")], capture_output=True, text=True,
+                           check=True).stdout.splitlines()[2:]
+    assert len(fonts) == 2  # the fontTools subsets keep their glyph ids too: the sections' fonts merge
     captured = capfd.readouterr()
     assert "timestamp" not in captured.err + captured.out
 
