@@ -30,9 +30,9 @@ from stsdeck.resources import EXAMPLE_DATA  # noqa: E402
 from tests.factory import make_dataset  # noqa: E402
 
 
-def profiled(task: stages.Task, folder: Path) -> stages.Task:
-    """`task` whose run is profiled into `folder`, with its start and end times."""
-    lane = task.lane or "build"
+def profiled(task: stages.Task, folder: Path, plain: bool = False) -> stages.Task:
+    """`task` whose run is profiled into `folder` (timed only, if `plain`), with its start and end times."""
+    lane = "build" if plain else task.lane or "build"
 
     def run(*args: object, _run=task.run, _name=task.name) -> object:
         profile, began, cpu = cProfile.Profile(), time.perf_counter(), time.process_time()
@@ -41,7 +41,7 @@ def profiled(task: stages.Task, folder: Path) -> stages.Task:
         finally:
             if lane != "build":
                 profile.dump_stats(folder / f"{lane}.{_name.replace(':', '-')}.{os.getpid()}.prof")
-            line = [lane, _name, began - START, time.perf_counter() - START, time.process_time() - cpu]
+            line = [task.lane or "build", _name, began - START, time.perf_counter() - START, time.process_time() - cpu]
             with open(folder / "timeline.jsonl", "a", encoding="utf-8") as log:
                 log.write(json.dumps(line) + "\n")
 
@@ -60,6 +60,7 @@ def main() -> None:
     parser.add_argument("--format", default="pptx,pdf")
     parser.add_argument("--studies", type=int, default=0, help="études synthétiques (défaut : la revue d'exemple)")
     parser.add_argument("--top", type=int, default=12)
+    parser.add_argument("--plain", action="store_true", help="time line only: no cProfile, whose cost doubles imports")
     parser.add_argument("--edit", choices=("number", "text"), help="profile the rebuild after this edit")
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="stsdeck-profile-"))
@@ -74,14 +75,18 @@ def main() -> None:
         global START
         START = time.perf_counter()
     planned = stages.plan
-    stages.plan = lambda *a, **k: [profiled(t, tmp) for t in planned(*a, **k)]  # type: ignore[assignment]
+    stages.plan = lambda *a, **k: [profiled(t, tmp, args.plain) for t in planned(*a, **k)]  # type: ignore[assignment]
     whole = cProfile.Profile()
-    whole.runcall(build, BuildConfig(data, tmp / "out", tuple(args.format.split(","))))
-    whole.dump_stats(tmp / "build-process.prof")
+    config = BuildConfig(data, tmp / "out", tuple(args.format.split(",")))
+    build(config) if args.plain else whole.runcall(build, config)
+    if not args.plain:
+        whole.dump_stats(tmp / "build-process.prof")
     print(f"build: {time.perf_counter() - START:.2f} s mur, {time.process_time():.2f} s CPU (processus de la construction)")
     for line in sorted((json.loads(l) for l in open(tmp / "timeline.jsonl")), key=lambda l: l[2]):
         lane, name, began, ended, cpu = line
         print(f"  {lane:14s} {name:28s} {began:5.2f} → {ended:5.2f} s   CPU {cpu:4.2f} s")
+    if args.plain:
+        return shutil.rmtree(tmp, ignore_errors=True)
     print(f"\n== processus de la construction (tout compris)\n{top([tmp / 'build-process.prof'], args.top)}")
     for lane in sorted({p.name.split('.')[0] for p in tmp.glob('*.*.*.prof')} - {"build"}):
         print(f"\n== voie « {lane} »\n{top(sorted(tmp.glob(f'{lane}.*.prof')), args.top)}")

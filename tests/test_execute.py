@@ -75,3 +75,30 @@ def test_a_worker_that_dies_is_reported() -> None:
 def test_a_need_missing_from_the_plan_is_a_plain_error() -> None:
     with pytest.raises(RuntimeError, match="attendent une tâche absente"):
         execute([Job("orphan", "a", pid_and, (), ("nowhere",))], timeout_s=60)
+
+
+def blas_threads() -> tuple[str | None, ...]:
+    return tuple(os.environ.get(name) for name in ("OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "OMP_NUM_THREADS"))
+
+
+def test_workers_load_numpys_blas_with_one_thread_unless_the_user_chose(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("OMP_NUM_THREADS", "2")
+    results = execute([Job("worker", "a", blas_threads), Job("here", HERE, blas_threads)], timeout_s=60)
+    assert results["worker"] == ("1", "1", "2")
+    assert results["here"] == (None, None, "2")  # the build's own process and its caller untouched
+
+
+def frozen_count() -> int:
+    import gc
+
+    return gc.get_freeze_count()
+
+
+def test_the_builds_objects_are_frozen_for_the_workers_only() -> None:
+    import gc
+
+    results = execute([Job("worker", "a", frozen_count)], timeout_s=60)
+    assert results["worker"] > 1000  # the build's objects, out of the worker's collections
+    assert gc.get_freeze_count() == 0  # and collected again in the build's process

@@ -16,6 +16,10 @@ from .errors import RenderError
 
 HERE = ""  # the lane of tasks run in the build's own process
 PR_SET_PDEATHSIG = 1  # prctl option (linux/prctl.h): a signal for this process when its parent dies
+# numpy's BLAS starts a thread per core when it loads, and they spin: a third more CPU to import
+# statsmodels or matplotlib in a worker, for matrices of a few dozen values. One thread in each
+# worker, unless the user chose otherwise.
+BLAS_THREADS = ("OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "OMP_NUM_THREADS")
 
 
 class Job(Protocol):
@@ -91,15 +95,20 @@ class _Lanes:
         self.results: dict[str, Any] = {}
 
     def __enter__(self) -> _Lanes:
+        import gc
+
         sys.stdout.flush()
         sys.stderr.flush()
         lanes = dict.fromkeys(job.lane for job in self.jobs if job.lane != HERE)
+        gc.freeze()  # the build's objects out of the workers' collections: none copied by them, less to scan
         try:
             for lane in lanes:
                 self.workers.append(_Worker(self.jobs, [i for i, job in enumerate(self.jobs) if job.lane == lane]))
         except BaseException:
             self.__exit__(RuntimeError)
             raise
+        finally:
+            gc.unfreeze()  # collected again here, in the build's process
         return self
 
     def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
@@ -152,6 +161,8 @@ class _Lanes:
 def _serve(conn: Any, jobs: Sequence[Job], parent: int) -> None:
     """A worker's life: run the jobs it is sent until told to stop or its build is gone."""
     _bind_to(parent)
+    for name in BLAS_THREADS:
+        os.environ.setdefault(name, "1")
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C stops the build, which kills its workers
     while True:
         try:
