@@ -61,6 +61,7 @@ def main() -> None:
     parser.add_argument("--studies", type=int, default=0, help="études synthétiques (défaut : la revue d'exemple)")
     parser.add_argument("--top", type=int, default=12)
     parser.add_argument("--plain", action="store_true", help="time line only: no cProfile, whose cost doubles imports")
+    parser.add_argument("--warm", action="store_true", help="libraries loaded first, as by build --watch")
     parser.add_argument("--edit", choices=("number", "text"), help="profile the rebuild after this edit")
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="stsdeck-profile-"))
@@ -72,6 +73,10 @@ def main() -> None:
         data = tmp / "edited"
         build(BuildConfig(data, tmp / "out", tuple(args.format.split(","))))
         (edit_number if args.edit == "number" else edit_text)(data, 0)
+        if args.warm:
+            from stsdeck.warm import load_libraries
+
+            load_libraries(tuple(args.format.split(",")))
         global START
         START = time.perf_counter()
     planned = stages.plan

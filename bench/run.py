@@ -18,6 +18,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -99,6 +100,40 @@ def edit_text(data: Path, index: int) -> None:
     path.write_text(text.replace(old, new), encoding="utf-8")
 
 
+def watched_edits(data: Path, out: Path, repeat: int) -> Run:
+    """One number edited (edit_number) under `build --watch`, `repeat` times: the median wall time
+    from the file's write to the rebuild's summary line, and the CPU time of the watching process and
+    its workers over that span; its peak memory."""
+    command = [sys.executable, "-m", "stsdeck", "build", "--watch", "--data", str(data), "--out", str(out)]
+    child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                             env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    lines = iter(child.stdout or ())
+    try:
+        next(line for line in lines if line.startswith("Surveillance de"))  # first build done, libraries loaded
+        runs, shift = [], int('local_control: "93%' in (data / "studies" / "delaney-2003.yaml").read_text("utf-8"))
+        for index in range(repeat):
+            time.sleep(1.0)
+            cpu, start = _tree_cpu(child.pid), time.perf_counter()
+            edit_number(data, index + shift)
+            next(line for line in lines if "étude(s) ajoutée(s)" in line)
+            runs.append(Run(time.perf_counter() - start, _tree_cpu(child.pid) - cpu, _peak_mib(child.pid)))
+    finally:
+        child.terminate()
+        child.wait(30)
+    return median(runs)
+
+
+def _tree_cpu(pid: int) -> float:
+    """User + system CPU seconds of process `pid` and of its children it has waited for."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return sum(int(v) for v in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+
+
+def _peak_mib(pid: int) -> float:
+    line = next(l for l in Path(f"/proc/{pid}/status").read_text().splitlines() if l.startswith("VmHWM:"))
+    return int(line.split()[1]) / 1024
+
+
 def peer_script() -> Path | None:
     """The officer peer's render.sh, in a `shared/` folder beside the checkout or above it."""
     return next((p / PEER for p in ROOT.parents if (p / PEER).is_file()), None)
@@ -166,6 +201,8 @@ def main() -> None:
                                   repeated(repeat, lambda i: edit_text(data, i), lambda i: build(data, warm))), cold, None))
     lines.append(_with_ratio(Line("un chiffre modifié (chiffres, 2 graphiques, PDF, PPTX)",
                                   repeated(repeat, lambda i: edit_number(data, i), lambda i: build(data, warm))), cold, 0.3))
+    lines.append(_with_ratio(Line("un chiffre modifié, sous build --watch (de l'enregistrement au résumé)",
+                                  watched_edits(data, tmp / "watch", repeat)), cold, 0.3))
     sizes = {}
     for count in (50, 500):
         synthetic = make_dataset(tmp / f"synthetic{count}", count)

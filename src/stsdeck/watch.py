@@ -18,10 +18,14 @@ def watched_folders(config: BuildConfig) -> list[Path]:
 
 
 def watch(config: BuildConfig, rebuild: Callable[[], int], stop: Callable[[], bool] | None = None) -> int:
-    """Build now, then after every change under the watched folders until interrupted or `stop()`."""
+    """Build now, then after every change under the watched folders until interrupted or `stop()`;
+    the workers' libraries are loaded here after the first build, for every later build's workers."""
     from watchfiles import watch as changes
 
+    from .warm import load_libraries
+
     rebuild()
+    load_libraries(config.formats)
     folders = [str(f) for f in watched_folders(config)]
     print(f"Surveillance de {', '.join(folders)} (Ctrl+C pour arrêter)")
     try:

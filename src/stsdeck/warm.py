@@ -1,0 +1,34 @@
+"""The workers' libraries imported once in a long-lived process (`build --watch`): each rebuild's
+workers are forked from it with them loaded, instead of importing them again at every save."""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+
+from .execute import BLAS_THREADS
+
+# What the figures, charts, PDF and PPTX tasks import (see plan.py), by output format.
+LIBRARIES = {
+    "pptx": ("statsmodels.stats.meta_analysis", "matplotlib.figure", "matplotlib.backends.backend_agg", "pptx"),
+    "pdf": ("statsmodels.stats.meta_analysis", "matplotlib.figure", "matplotlib.backends.backend_svg", "pypdf"),
+}
+
+
+def load_libraries(formats: tuple[str, ...]) -> tuple[str, ...]:
+    """Import here what the builds of `formats` use in their workers (numpy with one BLAS thread, as
+    in the workers; matplotlib on Agg with its font list read; WeasyPrint for a PDF); the modules loaded."""
+    for name in BLAS_THREADS:
+        os.environ.setdefault(name, "1")
+    names = tuple(dict.fromkeys(name for f in formats for name in LIBRARIES.get(f, ())))
+    import matplotlib
+
+    matplotlib.use("Agg")
+    for name in (*names, "matplotlib.font_manager"):
+        importlib.import_module(name)
+    if "pdf" in formats:
+        from .render.weasy import weasyprint
+
+        weasyprint()
+    return tuple(name for name in (*names, "weasyprint") if name in sys.modules)
