@@ -46,3 +46,8 @@ def test_a_build_with_the_libraries_loaded_gives_the_same_bytes(tmp_path: Path) 
     subprocess.run([sys.executable, "-c", script, str(tmp_path)], check=True, capture_output=True, timeout=300)
     for name in ("rtct-stm.pptx", "rtct-stm.pdf", "CHANGES.md"):
         assert (tmp_path / "warm" / name).read_bytes() == (tmp_path / "cold" / name).read_bytes(), name
+
+
+def test_a_library_that_fails_to_load_is_left_to_the_build(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(warm.LIBRARIES, "pptx", ("pptx", "stsdeck_bibliotheque_absente"))
+    assert warm.load_libraries(("pptx",)) == ("pptx",)

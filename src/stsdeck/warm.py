@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib
 import os
 import sys
+from collections.abc import Callable
 
 from .execute import BLAS_THREADS
 
@@ -18,17 +19,24 @@ LIBRARIES = {
 
 def load_libraries(formats: tuple[str, ...]) -> tuple[str, ...]:
     """Import here what the builds of `formats` use in their workers (numpy with one BLAS thread, as
-    in the workers; matplotlib on Agg with its font list read; WeasyPrint for a PDF); the modules loaded."""
+    in the workers; matplotlib on Agg with its font list read; WeasyPrint for a PDF); the modules
+    loaded. A library that fails to load is left to the next build, which says why in French."""
     for name in BLAS_THREADS:
         os.environ.setdefault(name, "1")
     names = tuple(dict.fromkeys(name for f in formats for name in LIBRARIES.get(f, ())))
-    import matplotlib
-
-    matplotlib.use("Agg")
+    _loaded(lambda: importlib.import_module("matplotlib").use("Agg"))
     for name in (*names, "matplotlib.font_manager"):
-        importlib.import_module(name)
+        _loaded(lambda name=name: importlib.import_module(name))
     if "pdf" in formats:
         from .render.weasy import weasyprint
 
-        weasyprint()
+        _loaded(weasyprint)
     return tuple(name for name in (*names, "weasyprint") if name in sys.modules)
+
+
+def _loaded(load: Callable[[], object]) -> None:
+    """`load()`, whose failure (a missing library or system package) is not this preload's to report."""
+    try:
+        load()
+    except (ImportError, OSError):
+        pass
