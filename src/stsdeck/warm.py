@@ -31,7 +31,8 @@ def load_libraries(formats: tuple[str, ...]) -> tuple[str, ...]:
         from .render.weasy import weasyprint
 
         _loaded(weasyprint)
-    return tuple(name for name in (*names, "weasyprint") if name in sys.modules)
+        names += ("weasyprint",)
+    return tuple(name for name in names if name in sys.modules)
 
 
 def _loaded(load: Callable[[], object]) -> None:
