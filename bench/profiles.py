@@ -32,16 +32,17 @@ from tests.factory import make_dataset  # noqa: E402
 
 def profiled(task: stages.Task, folder: Path, plain: bool = False) -> stages.Task:
     """`task` whose run is profiled into `folder` (timed only, if `plain`), with its start and end times."""
-    lane = "build" if plain else task.lane or "build"
+    lane = task.lane or "build"
+    profiling = lane != "build" and not plain  # the build's own process is profiled whole
 
     def run(*args: object, _run=task.run, _name=task.name) -> object:
         profile, began, cpu = cProfile.Profile(), time.perf_counter(), time.process_time()
-        try:  # the build's own process is profiled whole
-            return _run(*args) if lane == "build" else profile.runcall(_run, *args)
+        try:
+            return profile.runcall(_run, *args) if profiling else _run(*args)
         finally:
-            if lane != "build":
+            if profiling:
                 profile.dump_stats(folder / f"{lane}.{_name.replace(':', '-')}.{os.getpid()}.prof")
-            line = [task.lane or "build", _name, began - START, time.perf_counter() - START, time.process_time() - cpu]
+            line = [lane, _name, began - START, time.perf_counter() - START, time.process_time() - cpu]
             with open(folder / "timeline.jsonl", "a", encoding="utf-8") as log:
                 log.write(json.dumps(line) + "\n")
 

@@ -161,8 +161,7 @@ class _Lanes:
 def _serve(conn: Any, jobs: Sequence[Job], parent: int) -> None:
     """A worker's life: run the jobs it is sent until told to stop or its build is gone."""
     _bind_to(parent)
-    for name in BLAS_THREADS:
-        os.environ.setdefault(name, "1")
+    one_blas_thread()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C stops the build, which kills its workers
     while True:
         try:
@@ -177,6 +176,12 @@ def _serve(conn: Any, jobs: Sequence[Job], parent: int) -> None:
             conn.send((True, job.run(*job.args, *inputs)))
         except Exception as exc:  # noqa: BLE001  (sent back whole, raised by the build)
             conn.send((False, _portable(exc)))
+
+
+def one_blas_thread() -> None:
+    """numpy's BLAS, when it loads in this process, with one thread (BLAS_THREADS), unless the user set it."""
+    for name in BLAS_THREADS:
+        os.environ.setdefault(name, "1")
 
 
 def _bind_to(parent: int) -> None:

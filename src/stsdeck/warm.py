@@ -4,11 +4,10 @@ workers are forked from it with them loaded, instead of importing them again at 
 from __future__ import annotations
 
 import importlib
-import os
 import sys
 from collections.abc import Callable
 
-from .execute import BLAS_THREADS
+from .execute import one_blas_thread
 
 # What the figures, charts, PDF and PPTX tasks import (see plan.py), by output format.
 LIBRARIES = {
@@ -21,8 +20,7 @@ def load_libraries(formats: tuple[str, ...]) -> tuple[str, ...]:
     """Import here what the builds of `formats` use in their workers (numpy with one BLAS thread, as
     in the workers; matplotlib on Agg with its font list read; WeasyPrint for a PDF); the modules
     loaded. A library that fails to load is left to the next build, which says why in French."""
-    for name in BLAS_THREADS:
-        os.environ.setdefault(name, "1")
+    one_blas_thread()
     names = tuple(dict.fromkeys(name for f in formats for name in LIBRARIES.get(f, ())))
     _loaded(lambda: importlib.import_module("matplotlib").use("Agg"))
     for name in (*names, "matplotlib.font_manager"):
